@@ -1,0 +1,456 @@
+"""Cross-source alignment: pairwise links between passages, then N-way claim groups.
+
+Every sentence of a same-story article is topically similar to every other, so a plain cosine
+threshold links everything. The aligner therefore scores each candidate pair by how much it stands
+out from its neighbourhood (the ratio margin of LASER / Vecalign bitext mining), adds a lexical signal
+(TF-IDF over the story, so shared names and numbers count and topic words do not), considers merges of
+two adjacent sentences (one-to-two and two-to-one), and links greedily by score with each sentence used
+once per source pair (competitive linking; no monotonic-order assumption, so reordered paragraphs align).
+Links are then grouped into claim groups with a union-find that keeps at most one contiguous passage
+per source in each group. Each source pair is scored on its own block, so memory grows with the
+largest pair of sources, not with the square of all sentences.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from core.config import DEFAULT_ALIGN, AlignConfig
+from core.model import Claim, Link, Passage, Sentence
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['\-][^\W\d_]+)*")
+_STOP = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers herself him himself his how i if in into is it its
+    itself just me more most my myself no nor not now of off on once only or other our ours out
+    over own same she should so some such than that the their theirs them themselves then there
+    these they this those through to too under until up very was we were what when where which
+    while who whom why will with would you your said says say told according
+    """.split()  # noqa: SIM905 - a word list reads best as prose
+)
+
+
+def _tokens(text: str) -> list[str]:
+    out = []
+    for tok in _TOKEN.findall(text):
+        low = tok.lower()
+        if low in _STOP or (len(low) < 3 and not low[0].isdigit()):
+            continue
+        if low[0].isdigit():
+            out.append("#" + low.replace(",", ""))
+        else:
+            out.append(low[:6] if len(low) > 6 else low)  # a crude stem: "deserted" ~ "desertion"
+    return out
+
+
+def tfidf_matrix(texts: Sequence[str]) -> sparse.csr_matrix:
+    """Rows of L2-normalised TF-IDF vectors (sublinear tf, smoothed idf over the given texts)."""
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    doc_freq: dict[int, int] = {}
+    for r, text in enumerate(texts):
+        counts: dict[int, int] = {}
+        for tok in _tokens(text):
+            idx = vocab.setdefault(tok, len(vocab))
+            counts[idx] = counts.get(idx, 0) + 1
+        for idx, c in counts.items():
+            rows.append(r)
+            cols.append(idx)
+            vals.append(1.0 + math.log(c))
+            doc_freq[idx] = doc_freq.get(idx, 0) + 1
+    n = len(texts)
+    idf = np.ones(max(len(vocab), 1), dtype=np.float32)
+    for idx, df in doc_freq.items():
+        idf[idx] = math.log((1 + n) / (1 + df)) + 1.0
+    mat = sparse.csr_matrix((np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(n, max(len(vocab), 1)))
+    mat = mat.multiply(idf[np.newaxis, :]).tocsr()
+    norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms) @ mat
+
+
+def _normalise_rows(m: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return m / norms
+
+
+def _normalise_sparse(m: sparse.csr_matrix) -> sparse.csr_matrix:
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return (sparse.diags(1.0 / norms) @ m).tocsr()
+
+
+@dataclass(frozen=True, slots=True)
+class _Units:
+    """One source's alignable sentences (headings excluded) with their vectors."""
+
+    sentences: tuple[Sentence, ...]
+    dense: np.ndarray  # (n, d) unit rows
+    lexical: sparse.csr_matrix  # (n, V) unit rows
+    merged_dense: np.ndarray  # (n-1, d): sentence i with i+1
+    merged_lexical: sparse.csr_matrix
+    joinable: np.ndarray  # (n-1,) bool: sentence i and i+1 share a paragraph
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    score: float
+    a_first: int  # positions in _Units.sentences
+    a_last: int
+    b_first: int
+    b_last: int
+    similarity: float
+    margin: float
+    lexical: float
+
+
+def _topk_mean(m: np.ndarray, k: int, axis: int) -> np.ndarray:
+    k = max(1, min(k, m.shape[axis]))
+    part = -np.partition(-m, k - 1, axis=axis)
+    return part.take(range(k), axis=axis).mean(axis=axis)
+
+
+def _pair_candidates(a: _Units, b: _Units, config: AlignConfig) -> tuple[list[_Candidate], np.ndarray]:
+    """Scores one-to-one and (if enabled) merged candidates between two sources."""
+    cos = a.dense @ b.dense.T
+    lex = (a.lexical @ b.lexical.T).toarray()
+    comb = cos + config.lexical_weight * lex
+    knn_a = _topk_mean(comb, config.neighbours, axis=1)
+    knn_b = _topk_mean(comb, config.neighbours, axis=0)
+    denom = np.maximum((knn_a[:, None] + knn_b[None, :]) / 2.0, 1e-6)
+    margin = comb / denom
+    out: list[_Candidate] = []
+    ok = (cos >= config.min_similarity) & (
+        ((margin >= config.min_margin) & (comb >= config.min_score)) | (cos >= config.strong_similarity)
+    )
+    for i, j in zip(*np.nonzero(ok), strict=True):
+        out.append(
+            _Candidate(
+                float(margin[i, j]), i, i, j, j, float(cos[i, j]), float(margin[i, j]), float(lex[i, j])
+            )
+        )
+    if not config.allow_merges:
+        return out, cos
+    floor = config.min_similarity - 0.1
+    for side in ("a", "b"):
+        merged, merged_lex, other, other_lex = (
+            (a.merged_dense, a.merged_lexical, b.dense, b.lexical)
+            if side == "a"
+            else (b.merged_dense, b.merged_lexical, a.dense, a.lexical)
+        )
+        if merged.shape[0] == 0:
+            continue
+        mcos = merged @ other.T  # (n-1, m)
+        mlex = (merged_lex @ other_lex.T).toarray()
+        mcomb = mcos + config.lexical_weight * mlex
+        part = comb if side == "a" else comb.T  # (n, m) one-to-one scores of the merged side
+        part_cos = cos if side == "a" else cos.T
+        best_part = np.maximum(part[:-1], part[1:])
+        both_related = np.minimum(part_cos[:-1], part_cos[1:]) >= floor
+        knn_merged = (knn_a[:-1] + knn_a[1:]) / 2.0 if side == "a" else (knn_b[:-1] + knn_b[1:]) / 2.0
+        knn_other = knn_b if side == "a" else knn_a
+        mden = np.maximum((knn_merged[:, None] + knn_other[None, :]) / 2.0, 1e-6)
+        mmargin = mcomb / mden
+        good = (
+            (mcomb >= best_part + config.merge_gain)
+            & both_related
+            & (mcos >= config.min_similarity)
+            & (
+                ((mmargin >= config.min_margin) & (mcomb >= config.min_score))
+                | (mcos >= config.strong_similarity)
+            )
+        )
+        for i, j in zip(*np.nonzero(good), strict=True):
+            if side == "a":
+                out.append(
+                    _Candidate(
+                        float(mmargin[i, j]),
+                        i,
+                        i + 1,
+                        j,
+                        j,
+                        float(mcos[i, j]),
+                        float(mmargin[i, j]),
+                        float(mlex[i, j]),
+                    )
+                )
+            else:
+                out.append(
+                    _Candidate(
+                        float(mmargin[i, j]),
+                        j,
+                        j,
+                        i,
+                        i + 1,
+                        float(mcos[i, j]),
+                        float(mmargin[i, j]),
+                        float(mlex[i, j]),
+                    )
+                )
+    return out, cos
+
+
+def _competitive_links(  # noqa: PLR0917 - internal, called once
+    cands: list[_Candidate],
+    cos: np.ndarray,
+    a_joinable: np.ndarray,
+    b_joinable: np.ndarray,
+    max_run: int,
+    min_similarity: float,
+) -> list[_Candidate]:
+    """Greedy one-use-per-sentence linking by descending score (mutual-best in effect).
+
+    A second pass extends a chosen link by an adjacent sentence of the same paragraph whose own best
+    partner is already in that link ("A UN report..." + "Over 300,000..." against one sentence), so
+    one-to-many splits longer than a pair are found too.
+    """
+    ordered = sorted(cands, key=lambda c: (-c.score, -c.similarity, c.a_first, c.b_first))
+    owner_a: dict[int, int] = {}
+    owner_b: dict[int, int] = {}
+    chosen: list[_Candidate] = []
+    for c in ordered:
+        ra = range(c.a_first, c.a_last + 1)
+        rb = range(c.b_first, c.b_last + 1)
+        if any(i in owner_a for i in ra) or any(j in owner_b for j in rb):
+            continue
+        for i in ra:
+            owner_a[i] = len(chosen)
+        for j in rb:
+            owner_b[j] = len(chosen)
+        chosen.append(c)
+    # Extension: a free sentence next to a linked passage (same paragraph) joins the link when its own
+    # best partner in the other source lies inside the link.
+    changed = True
+    while changed:
+        changed = False
+        for k, link in enumerate(chosen):
+            for side in ("a", "b"):
+                first, last = (link.a_first, link.a_last) if side == "a" else (link.b_first, link.b_last)
+                if last - first + 1 >= max_run:
+                    continue
+                owner = owner_a if side == "a" else owner_b
+                joinable = a_joinable if side == "a" else b_joinable
+                sims = cos if side == "a" else cos.T
+                lo, hi = (link.b_first, link.b_last) if side == "a" else (link.a_first, link.a_last)
+                for i, ok in (
+                    (first - 1, first >= 1 and joinable[first - 1]),
+                    (last + 1, last + 1 < len(sims) and joinable[last]),
+                ):
+                    if not ok or i in owner:
+                        continue
+                    best = int(np.argmax(sims[i]))
+                    if lo <= best <= hi and sims[i, best] >= min_similarity:
+                        new_first, new_last = min(first, i), max(last, i)
+                        changes = (
+                            {"a_first": new_first, "a_last": new_last}
+                            if side == "a"
+                            else {"b_first": new_first, "b_last": new_last}
+                        )
+                        chosen[k] = _replace_range(link, **changes)
+                        owner[i] = k
+                        changed = True
+                        break
+    return chosen
+
+
+def _replace_range(c: _Candidate, **changes: int) -> _Candidate:
+    from dataclasses import replace  # noqa: PLC0415
+
+    return replace(c, **changes)
+
+
+def _passage(units: _Units, first: int, last: int) -> Passage:
+    s1, s2 = units.sentences[first], units.sentences[last]
+    text = s1.text if first == last else None
+    return Passage(s1.source_id, s1.index, s2.index, s1.start, s2.end, text or "")
+
+
+class _Groups:
+    """Union-find over (source, sentence index) keeping one contiguous run per source per group."""
+
+    def __init__(self, max_run: int) -> None:
+        self.parent: dict[tuple[str, int], tuple[str, int]] = {}
+        self.members: dict[tuple[str, int], dict[str, set[int]]] = {}
+        self.max_run = max_run
+
+    def find(self, x: tuple[str, int]) -> tuple[str, int]:
+        if x not in self.parent:
+            self.parent[x] = x
+            self.members[x] = {x[0]: {x[1]}}
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def try_union(self, xs: Sequence[tuple[str, int]]) -> bool:
+        roots = list(dict.fromkeys(self.find(x) for x in xs))
+        combined: dict[str, set[int]] = {}
+        for r in roots:
+            for src, idx in self.members[r].items():
+                combined.setdefault(src, set()).update(idx)
+        for idx in combined.values():
+            if max(idx) - min(idx) + 1 != len(idx) or len(idx) > self.max_run:
+                return False
+        head = roots[0]
+        for r in roots[1:]:
+            self.parent[r] = head
+            del self.members[r]
+        self.members[head] = combined
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class AlignResult:
+    claims: tuple[Claim, ...]
+    links: tuple[Link, ...]
+    unique: tuple[Passage, ...]
+
+
+def align_sources(
+    sentences: Mapping[str, Sequence[Sentence]],
+    vectors: Mapping[str, np.ndarray],
+    *,
+    texts: Mapping[str, str],
+    config: AlignConfig = DEFAULT_ALIGN,
+) -> AlignResult:
+    """Aligns every pair of sources and groups the links into N-way claims.
+
+    Args:
+        sentences: Per source id (in the user's order), its sentences.
+        vectors: Per source id, unit-length embeddings, one row per sentence of ``sentences``.
+        texts: Per source id, the cleaned article text (to slice passages).
+        config: Thresholds.
+
+    Returns:
+        Claim groups (ordered by where they first appear), every pair of passages within them as a
+        link, and the body sentences no other source carries.
+    """
+    order = list(sentences)
+    body = {sid: [s for s in sentences[sid] if not s.is_heading] for sid in order}
+    all_body = [s for sid in order for s in body[sid]]
+    lex_all = tfidf_matrix([s.text for s in all_body]) if all_body else sparse.csr_matrix((0, 1))
+    units: dict[str, _Units] = {}
+    row = 0
+    for sid in order:
+        sents = body[sid]
+        n = len(sents)
+        keep = [s.index for s in sents]
+        dense = _normalise_rows(np.asarray(vectors[sid], dtype=np.float32)[keep]) if n else np.zeros((0, 1))
+        lex = lex_all[row : row + n]
+        row += n
+        if n >= 2:
+            md = _normalise_rows(dense[:-1] + dense[1:])
+            ml = _normalise_sparse(lex[:-1] + lex[1:])
+            # Rewrites merge sentences within a paragraph; a pair across a paragraph break never merges.
+            same_para = np.array(
+                ["\n" not in texts[sid][sents[k].end : sents[k + 1].start] for k in range(n - 1)]
+            )
+            md = md * same_para[:, None]
+        else:
+            md = np.zeros((0, dense.shape[1] if dense.ndim == 2 else 1), dtype=np.float32)
+            ml = sparse.csr_matrix((0, lex_all.shape[1]))
+            same_para = np.zeros(0, dtype=bool)
+        units[sid] = _Units(tuple(sents), dense, lex, md, ml, same_para)
+
+    direct: list[tuple[_Candidate, str, str]] = []
+    for ai, sa in enumerate(order):
+        for sb in order[ai + 1 :]:
+            if not units[sa].sentences or not units[sb].sentences:
+                continue
+            cands, cos = _pair_candidates(units[sa], units[sb], config)
+            for c in _competitive_links(
+                cands,
+                cos,
+                units[sa].joinable,
+                units[sb].joinable,
+                config.max_group_sentences,
+                config.min_similarity,
+            ):
+                direct.append((c, sa, sb))
+
+    groups = _Groups(config.max_group_sentences)
+    direct_keys: dict[tuple[str, int, int, str, int, int], _Candidate] = {}
+    for c, sa, sb in sorted(direct, key=lambda t: (-t[0].score, order.index(t[1]), t[0].a_first)):
+        ua, ub = units[sa], units[sb]
+        members = [(sa, ua.sentences[i].index) for i in range(c.a_first, c.a_last + 1)]
+        members += [(sb, ub.sentences[j].index) for j in range(c.b_first, c.b_last + 1)]
+        if groups.try_union(members):
+            key = (
+                sa,
+                ua.sentences[c.a_first].index,
+                ua.sentences[c.a_last].index,
+                sb,
+                ub.sentences[c.b_first].index,
+                ub.sentences[c.b_last].index,
+            )
+            direct_keys[key] = c
+
+    by_root: dict[tuple[str, int], dict[str, set[int]]] = {}
+    for node in list(groups.parent):
+        root = groups.find(node)
+        by_root[root] = groups.members[root]
+
+    pos = {sid: {s.index: k for k, s in enumerate(units[sid].sentences)} for sid in order}
+    raw_claims = []
+    for members in by_root.values():
+        if len(members) < 2:
+            continue
+        passages = []
+        for sid in order:
+            if sid in members:
+                idx = sorted(members[sid])
+                first, last = pos[sid][idx[0]], pos[sid][idx[-1]]
+                p = _passage(units[sid], first, last)
+                passages.append(
+                    Passage(p.source_id, p.first, p.last, p.start, p.end, texts[sid][p.start : p.end])
+                )
+        raw_claims.append(tuple(passages))
+    raw_claims.sort(key=lambda ps: (order.index(ps[0].source_id), ps[0].first))
+    claims = tuple(Claim(k + 1, ps) for k, ps in enumerate(raw_claims))
+
+    links = []
+    for claim in claims:
+        ps = claim.passages
+        for x in range(len(ps)):
+            for y in range(x + 1, len(ps)):
+                pa, pb = ps[x], ps[y]
+                ua, ub = units[pa.source_id], units[pb.source_id]
+                ia = [pos[pa.source_id][i] for i in pa.indices]
+                ib = [pos[pb.source_id][i] for i in pb.indices]
+                va = ua.dense[ia].sum(axis=0)
+                vb = ub.dense[ib].sum(axis=0)
+                sim = float(va @ vb / max(np.linalg.norm(va) * np.linalg.norm(vb), 1e-9))
+                la = _normalise_sparse(sparse.csr_matrix(ua.lexical[ia].sum(axis=0)))
+                lb = _normalise_sparse(sparse.csr_matrix(ub.lexical[ib].sum(axis=0)))
+                lexv = float((la @ lb.T).toarray()[0, 0])
+                key = (pa.source_id, pa.first, pa.last, pb.source_id, pb.first, pb.last)
+                d = direct_keys.get(key)
+                links.append(
+                    Link(
+                        pa,
+                        pb,
+                        round(sim, 4),
+                        round(d.margin, 4) if d else 0.0,
+                        round(lexv, 4),
+                        direct=d is not None,
+                    )
+                )
+
+    in_claim = {(p.source_id, i) for c in claims for p in c.passages for i in p.indices}
+    unique = tuple(
+        Passage(s.source_id, s.index, s.index, s.start, s.end, s.text)
+        for sid in order
+        for s in body[sid]
+        if (sid, s.index) not in in_claim
+    )
+    return AlignResult(claims, tuple(links), unique)

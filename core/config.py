@@ -1,0 +1,59 @@
+"""Every threshold and limit in one place, with documented defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class AlignConfig:
+    """Settings of the aligner (see ``core.align``).
+
+    Attributes:
+        min_similarity: Cosine floor for any link. Same-story sentences are all topically similar, so
+            this alone aligns far too much; it only cuts hopeless pairs.
+        min_margin: Ratio-margin floor (cosine over the mean cosine of both sides' k nearest neighbours
+            in the other source). Pairs must stand out from the story's background, as in LASER mining.
+        min_score: Floor of cosine + lexical_weight * lexical. A pair that shares neither wording nor
+            names and numbers needs a high cosine to count.
+        strong_similarity: A pair this similar is accepted even with a small margin (near-verbatim text
+            whose neighbours are also similar, e.g. two retellings of one paragraph).
+        neighbours: k of the margin's k-nearest-neighbour mean.
+        lexical_weight: Weight of the shared-anchor bonus (names, numbers, rare words) added to cosine.
+        allow_merges: Consider one-to-two and two-to-one links of adjacent sentences.
+        merge_gain: A merged link must beat the best one-to-one link of its parts by this much.
+        max_group_sentences: Longest run of one source's sentences in one claim group.
+    """
+
+    min_similarity: float = 0.40
+    min_margin: float = 1.12
+    min_score: float = 0.65
+    strong_similarity: float = 0.80
+    neighbours: int = 4
+    lexical_weight: float = 0.5
+    allow_merges: bool = True
+    merge_gain: float = 0.03
+    max_group_sentences: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Limits that protect a shared server; each is reported to the user when hit.
+
+    Attributes:
+        max_upload_bytes: Largest file accepted (Streamlit's own upload cap is set to match).
+        max_sources: Most sources compared at once.
+        max_total_chars: Most characters across all sources (after cleaning).
+        max_article_chars: Most characters of one source (longer text is truncated with a note).
+        max_sentence_chars: Longer "sentences" are cut at word boundaries into chunks of this size.
+    """
+
+    max_upload_bytes: int = 25 * 1024 * 1024
+    max_sources: int = 60
+    max_total_chars: int = 2_000_000
+    max_article_chars: int = 400_000
+    max_sentence_chars: int = 1_000
+
+
+DEFAULT_ALIGN = AlignConfig()
+DEFAULT_LIMITS = Limits()

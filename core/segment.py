@@ -1,0 +1,133 @@
+"""Sentence segmentation with character offsets into the cleaned text.
+
+Written here rather than taken from a library: pysbd is unmaintained (last release 2021) and its
+``char_span`` offsets drift on repeated text, NLTK's Punkt needs a data download, and spaCy's parser
+costs about as much per sentence as the embedding itself. News text needs a handful of rules that are
+easy to state and test: abbreviations and initials, dotted acronyms, decimals and thousands
+separators, quotes that close a sentence, ellipses, and headline lines without a final full stop.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from core.config import DEFAULT_LIMITS, Limits
+from core.model import Article, Sentence
+
+# Abbreviations that never end a sentence when followed by a capitalised word.
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms mx dr prof sr jr st mt ft gen col lt sgt cpl capt cmdr maj adm brig rep reps sen gov
+    pres rev hon amb supt insp det no nos vs v approx est fig figs vol vols op cf ca jan feb mar
+    apr jun jul aug sep sept oct nov dec inc ltd co corp bros dept univ assn ave blvd rd mon tue
+    tues wed thu thur thurs fri sat sun
+""".split()  # noqa: SIM905 - a word list reads best as prose
+)
+# After a dotted acronym ("U.S.", "a.m."), only these common openers start a new sentence.
+_OPENERS = frozenset(
+    """the a an he she it they we i you his her its their our this that these those there but and in
+    on at for after before when while however meanwhile yet so if as according one two some many
+    most all no what who why how
+""".split()  # noqa: SIM905 - a word list reads best as prose
+)
+# A candidate end: terminal punctuation, optional closing quotes/brackets, then whitespace.
+_CANDIDATE = re.compile(r"(?:\.{3}|…|[.!?])+[\"')\]»]*(?=\s+)")
+_NEXT_START = re.compile(r"\s+([\"'(\[«]*)(\S+)")
+_WORD_BEFORE = re.compile(r"([\w.'\-]+)$")
+_HEADING_END = re.compile(r"[.!?:;…,\"')\]]$")
+
+
+def _is_boundary(text: str, end: int, punct: str) -> bool:
+    """Whether a candidate ending at ``end`` (exclusive) is a sentence boundary."""
+    nxt = _NEXT_START.match(text, end)
+    if not nxt:
+        return False
+    opener, word = nxt.group(1), nxt.group(2)
+    first = word[0]
+    if not (
+        first.isupper()
+        or first.isdigit()
+        or first == "*"
+        or (opener and first.isalpha())
+        or not first.isascii()
+    ):
+        return False  # "... they are not animals!' she said", "e.g. this"
+    if first.isalpha() and not first.isascii() and not first.isupper() and first.lower() != first:
+        return False
+    if punct.startswith(".") and not punct.startswith("..."):
+        before = _WORD_BEFORE.search(text, 0, end - len(punct) + 1)
+        token = before.group(1) if before else ""
+        bare = token.rstrip(".").lower()
+        if bare in _ABBREVIATIONS:
+            return False
+        if re.fullmatch(r"[A-Z]", token.rstrip(".")):
+            return False  # an initial: "J. Smith"
+        if re.fullmatch(r"(?:[A-Za-z]\.){2,}", token):
+            return word.strip("\"'").lower() in _OPENERS  # "in the U.S. The ..." vs "U.S. Army"
+    return True
+
+
+def _split_long(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
+    """Cuts a span longer than ``limit`` characters at word boundaries (prefer after , ; :)."""
+    while end - start > limit:
+        window = text[start : start + limit]
+        cut = max(window.rfind(", "), window.rfind("; "), window.rfind(": "))
+        if cut < limit // 2:
+            cut = window.rfind(" ")
+        if cut <= 0:
+            cut = limit - 1
+        yield start, start + cut + 1
+        start += cut + 1
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        yield start, end
+
+
+def _spans(text: str, limits: Limits) -> Iterator[tuple[int, int]]:
+    for para in re.finditer(r"[^\n]+", text):
+        p_start, p_end = para.span()
+        cursor = p_start
+        for m in _CANDIDATE.finditer(text, p_start, p_end):
+            if _is_boundary(text, m.end(), m.group(0).rstrip("\"')]»")):
+                yield from _split_long(text, cursor, m.end(), limits.max_sentence_chars)
+                cursor = m.end()
+        yield from _split_long(text, cursor, p_end, limits.max_sentence_chars)
+
+
+def split_sentences(article: Article, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Sentence, ...]:
+    """Splits an article's cleaned text into sentences.
+
+    A one-line paragraph of at most 12 words without final punctuation is a heading (``is_heading``):
+    kept in reading order but not aligned. When such lines would make up most of the text (an article
+    with no punctuation at all), none is treated as a heading.
+
+    Returns:
+        Sentences in order, with ``text == article.text[start:end]``, trimmed of whitespace.
+    """
+    text = article.text
+    raw: list[tuple[int, int]] = []
+    for span_start, span_end in _spans(text, limits):
+        s, e = span_start, span_end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s and re.search(r"\w", text[s:e]):
+            raw.append((s, e))
+
+    def heading(s: int, e: int) -> bool:
+        line_start = text.rfind("\n", 0, s) + 1
+        line_end = text.find("\n", e)
+        line_end = len(text) if line_end < 0 else line_end
+        whole_line = text[line_start:line_end].strip() == text[s:e]
+        return whole_line and len(text[s:e].split()) <= 12 and not _HEADING_END.search(text[s:e])
+
+    flags = [heading(s, e) for s, e in raw]
+    heading_chars = sum(e - s for (s, e), f in zip(raw, flags, strict=True) if f)
+    if heading_chars * 2 > sum(e - s for s, e in raw):
+        flags = [False] * len(raw)
+    return tuple(
+        Sentence(article.source_id, i, s, e, text[s:e], is_heading=f)
+        for i, ((s, e), f) in enumerate(zip(raw, flags, strict=True))
+    )
