@@ -98,6 +98,7 @@ class _Units:
     merged_dense: np.ndarray  # (n-1, d): sentence i with i+1
     merged_lexical: sparse.csr_matrix
     joinable: np.ndarray  # (n-1,) bool: sentence i and i+1 share a paragraph
+    questions: np.ndarray  # (n,) bool: the sentence is a question
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,9 @@ def _pair_candidates(a: _Units, b: _Units, config: AlignConfig) -> tuple[list[_C
     """Scores one-to-one and (if enabled) merged candidates between two sources."""
     cos = a.dense @ b.dense.T
     lex = (a.lexical @ b.lexical.T).toarray()
+    # A retelling rarely turns a statement into a question: rhetorical questions are commentary.
+    mismatch = a.questions[:, None] != b.questions[None, :]
+    cos = cos - config.question_penalty * mismatch
     comb = cos + config.lexical_weight * lex
     knn_a = _topk_mean(comb, config.neighbours, axis=1)
     knn_b = _topk_mean(comb, config.neighbours, axis=0)
@@ -148,7 +152,10 @@ def _pair_candidates(a: _Units, b: _Units, config: AlignConfig) -> tuple[list[_C
         )
         if merged.shape[0] == 0:
             continue
-        mcos = merged @ other.T  # (n-1, m)
+        q_merged = a.questions if side == "a" else b.questions
+        q_merged = q_merged[:-1] | q_merged[1:]
+        q_other = b.questions if side == "a" else a.questions
+        mcos = merged @ other.T - config.question_penalty * (q_merged[:, None] != q_other[None, :])
         mlex = (merged_lex @ other_lex.T).toarray()
         mcomb = mcos + config.lexical_weight * mlex
         part = comb if side == "a" else comb.T  # (n, m) one-to-one scores of the merged side
@@ -360,7 +367,8 @@ def align_sources(
             md = np.zeros((0, dense.shape[1] if dense.ndim == 2 else 1), dtype=np.float32)
             ml = sparse.csr_matrix((0, lex_all.shape[1]))
             same_para = np.zeros(0, dtype=bool)
-        units[sid] = _Units(tuple(sents), dense, lex, md, ml, same_para)
+        questions = np.array([s.text.rstrip("\"')").endswith("?") for s in sents], dtype=bool)
+        units[sid] = _Units(tuple(sents), dense, lex, md, ml, same_para, questions)
 
     direct: list[tuple[_Candidate, str, str]] = []
     for ai, sa in enumerate(order):

@@ -20,6 +20,7 @@ class AlignConfig:
             whose neighbours are also similar, e.g. two retellings of one paragraph).
         neighbours: k of the margin's k-nearest-neighbour mean.
         lexical_weight: Weight of the shared-anchor bonus (names, numbers, rare words) added to cosine.
+        question_penalty: Subtracted from the cosine of a question paired with a statement.
         allow_merges: Consider one-to-two and two-to-one links of adjacent sentences.
         merge_gain: A merged link must beat the best one-to-one link of its parts by this much.
         max_group_sentences: Longest run of one source's sentences in one claim group.
@@ -31,6 +32,7 @@ class AlignConfig:
     strong_similarity: float = 0.80
     neighbours: int = 4
     lexical_weight: float = 0.5
+    question_penalty: float = 0.1
     allow_merges: bool = True
     merge_gain: float = 0.03
     max_group_sentences: int = 3
@@ -48,7 +50,7 @@ class Limits:
         max_sentence_chars: Longer "sentences" are cut at word boundaries into chunks of this size.
     """
 
-    max_upload_bytes: int = 25 * 1024 * 1024
+    max_upload_bytes: int = 5 * 1024 * 1024
     max_sources: int = 60
     max_total_chars: int = 2_000_000
     max_article_chars: int = 400_000

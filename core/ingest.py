@@ -305,7 +305,7 @@ def strip_furniture(text: str, *, title: str = "") -> tuple[str, list[str], list
             drop(i)  # a section label glued to the headline ("NewsRising defiance: ...")
         elif _NAME_ONLY.match(line) and i < len(lines) * 0.3 and _near_date_line(lines, i):
             drop(i)  # a byline next to the dateline
-        elif i < first_paragraph:
+        elif i < first_paragraph < len(lines):
             words = line.split()
             if _NAME_ONLY.match(line) and found_title:
                 drop(i)  # a byline under the headline

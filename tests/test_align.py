@@ -1,0 +1,155 @@
+"""Aligner: hand-made vectors with known answers, then invariants on the demo set."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.align import align_sources, tfidf_matrix
+from core.config import AlignConfig
+from core.model import Article
+from core.pipeline import CompareError, compare, segment_all
+
+
+def build(texts: dict[str, list[str]], vecs: dict[str, list[list[float]]]):
+    """Articles of one sentence per paragraph, with the given unit vectors."""
+    arts = [Article(sid, "", "\n\n".join(sents)) for sid, sents in texts.items()]
+    sentences = segment_all(arts)
+    vectors = {}
+    for sid, rows in vecs.items():
+        m = np.asarray(rows, dtype=np.float32)
+        vectors[sid] = m / np.linalg.norm(m, axis=1, keepdims=True)
+    return sentences, vectors, {a.source_id: a.text for a in arts}
+
+
+def test_reordered_one_to_one() -> None:
+    # Point 0..3 are orthogonal topics; B tells them in a different order.
+    eye = np.eye(4).tolist()
+    sentences, vectors, texts = build(
+        {"a": ["Alpha one.", "Beta two.", "Gamma three.", "Delta four."],
+         "b": ["Gamma three again.", "Alpha one again.", "Delta four again.", "Beta two again."]},
+        {"a": eye, "b": [eye[2], eye[0], eye[3], eye[1]]},
+    )
+    res = align_sources(sentences, vectors, texts=texts, config=AlignConfig(min_score=0.5))
+    pairs = {(c.passages[0].first, c.passages[1].first) for c in res.claims}
+    assert pairs == {(0, 1), (1, 3), (2, 0), (3, 2)}
+    assert res.unique == ()
+
+
+def test_background_similarity_alone_links_nothing() -> None:
+    # Every pair has the same cosine 0.6 (a shared topic direction plus orthogonal detail): nothing
+    # stands out, so the margin rejects all of it although the cosine is above the floors.
+    eye = np.eye(7)
+    rows = [np.sqrt(0.6) * eye[0] + np.sqrt(0.4) * eye[i] for i in range(1, 7)]
+    sentences, vectors, texts = build(
+        {"a": ["One a.", "Two a.", "Three a."], "b": ["One b.", "Two b.", "Three b."]},
+        {"a": rows[:3], "b": rows[3:]},
+    )
+    config = AlignConfig(lexical_weight=0.0, min_score=0.5)
+    assert np.allclose(vectors["a"] @ vectors["b"].T, 0.6)
+    res = align_sources(sentences, vectors, texts=texts, config=config)
+    assert res.claims == ()
+    assert len(res.unique) == 6
+
+
+def test_one_to_two_merge() -> None:
+    # B's single sentence carries the content of A's two adjacent sentences (same paragraph).
+    a_text = "The bridge closed on Monday. Repairs will take six weeks."
+    b_text = "The bridge closed on Monday and repairs will take six weeks."
+    other = "Unrelated weather report today."
+    arts = [Article("a", "", a_text + "\n\n" + other), Article("b", "", b_text + "\n\n" + other + " Sunny.")]
+    sentences = segment_all(arts)
+    x, y, z, w = np.eye(4)
+    vectors = {"a": np.stack([x, y, z]), "b": np.stack([(x + y) / np.sqrt(2), z * 0.8 + w * 0.6, w])}
+    res = align_sources(sentences, vectors, texts={a.source_id: a.text for a in arts},
+                        config=AlignConfig(min_score=0.5))
+    merged = [c for c in res.claims if c.passage("a") and c.passage("a").first == 0]
+    assert len(merged) == 1
+    pa = merged[0].passage("a")
+    assert (pa.first, pa.last) == (0, 1)
+    assert pa.text == a_text
+
+
+def test_tfidf_rows_are_unit_and_topic_words_weigh_less() -> None:
+    m = tfidf_matrix(["soldiers fled Kellan", "soldiers fled Tarrow", "soldiers fled Kellan 1,200"])
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    assert np.allclose(norms, 1.0)
+    sims = (m @ m.T).toarray()
+    assert sims[0, 2] > sims[0, 1]
+
+
+def test_demo_invariants(demo, fake_embedder) -> None:
+    cmp = compare(demo, fake_embedder, with_facts=False)
+    seen = set()
+    for claim in cmp.claims:
+        sources = [p.source_id for p in claim.passages]
+        assert len(sources) == len(set(sources)) >= 2  # at most one passage per source
+        for p in claim.passages:
+            art = cmp.article(p.source_id)
+            assert art.text[p.start : p.end] == p.text
+            for i in p.indices:
+                assert (p.source_id, i) not in seen  # a sentence belongs to one claim
+                seen.add((p.source_id, i))
+    for link in cmp.links:
+        assert link.a.source_id != link.b.source_id
+    for u in cmp.unique:
+        assert (u.source_id, u.first) not in seen
+    body = {(s.source_id, s.index) for ss in cmp.sentences.values() for s in ss if not s.is_heading}
+    assert seen | {(u.source_id, u.first) for u in cmp.unique} == body  # every sentence exactly once
+
+
+def _claim_with(cmp, source: str, needle: str):
+    for claim in cmp.claims:
+        p = claim.passage(source)
+        if p and needle in p.text:
+            return claim
+    return None
+
+
+# Golden expectations for the demo set, written by reading the articles: (source, phrase) pairs that
+# must share one claim group.
+DEMO_GROUPS = [
+    {"valley_courier": "passengers a day", "national_wire": "Nearly 900", "metro_daily": "Around 1,200",
+     "eastmere_post": "More than 1,200"},
+    {"valley_courier": "We were lucky", "national_wire": "We were lucky", "metro_daily": "We were lucky"},
+    {"valley_courier": "cost 14 million", "national_wire": "14 million", "metro_daily": "14 million",
+     "eastmere_post": "18 million"},
+    {"valley_courier": "late August 2024", "national_wire": "late 2024", "metro_daily": "late August 2024",
+     "eastmere_post": "late August 2024"},
+    {"valley_courier": "in March 2025", "national_wire": "in March,", "metro_daily": "March 2025",
+     "eastmere_post": "14 March 2025"},
+    {"valley_courier": "80,000 tonnes", "national_wire": "80,000 tonnes", "metro_daily": "80,000 tonnes"},
+    {"national_wire": "Helena Strand", "eastmere_post": "Helena Strand"},
+    {"valley_courier": "30% fewer", "metro_daily": "40%"},
+]
+
+
+@pytest.mark.parametrize("group", DEMO_GROUPS, ids=lambda g: next(iter(g.values())))
+def test_demo_golden_groups(demo, fake_embedder, group) -> None:
+    cmp = compare(demo, fake_embedder, with_facts=False)
+    claims = {src: _claim_with(cmp, src, needle) for src, needle in group.items()}
+    ids = {src: (c.claim_id if c else None) for src, c in claims.items()}
+    assert None not in ids.values(), ids
+    assert len(set(ids.values())) == 1, ids
+
+
+def test_demo_unique_passage(demo, fake_embedder) -> None:
+    cmp = compare(demo, fake_embedder, with_facts=False)
+    uniques = {(u.source_id, u.text) for u in cmp.unique}
+    assert ("valley_courier", "Local businesses say they have already lost trade.") in uniques
+
+
+def test_realign_does_not_embed_again(demo, fake_embedder) -> None:
+    compare(demo, fake_embedder, with_facts=False)
+    misses = fake_embedder.misses
+    strict = compare(demo, fake_embedder, AlignConfig(min_margin=1.5, min_score=0.9, strong_similarity=0.99), with_facts=False)
+    assert fake_embedder.misses == misses
+    loose = compare(demo, fake_embedder, with_facts=False)
+    assert len(strict.links) < len(loose.links)
+
+
+def test_compare_errors(demo, fake_embedder) -> None:
+    with pytest.raises(CompareError, match="at least two"):
+        compare(demo[:1], fake_embedder, with_facts=False)
+    with pytest.raises(CompareError, match="same name"):
+        compare([demo[0], demo[0]], fake_embedder, with_facts=False)

@@ -1,0 +1,64 @@
+"""The user's own example with the real model: corresponding sentences pair, topical ones do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.pipeline import compare
+from tests.conftest import seed_articles
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def seeds_cmp(real_embedder):
+    return compare(seed_articles("012"), real_embedder, with_facts=False)
+
+
+def claim_of(cmp, source: str, needle: str) -> int | None:
+    for claim in cmp.claims:
+        p = claim.passage(source)
+        if p and needle in p.text:
+            return claim.claim_id
+    return None
+
+
+# Read off the three retellings by hand: each row is one claim all three carry.
+SAME_CLAIM = [
+    ("handcuffed", "handcuffed", "handcuffed"),
+    ("over 300,000 soldiers", "over 50,000 Russian soldiers", "Over 50,000 Russian soldiers"),
+    ("Over 200,000 Russian soldiers", "325,000 deaths", "325,000 deaths"),
+    ("'They are not animals!'", "'They are not animals!'", "'They are not animals!'"),
+    ("footage from January", "In January 2025", "In January, footage"),
+    ("choke on snow", "choke on snow", "choke on snow"),
+    ("Financial extortion", "Financial schemes", "Financial extortion"),
+]
+
+
+@pytest.mark.parametrize("needles", SAME_CLAIM, ids=lambda n: n[0])
+def test_corresponding_sentences_pair(seeds_cmp, needles) -> None:
+    ids = [claim_of(seeds_cmp, sid, n) for sid, n in zip(("000", "001", "002"), needles, strict=True)]
+    assert None not in ids and len(set(ids)) == 1, ids
+
+
+# Sentences that share only the story's topic with the others: they must stay unique.
+TOPICAL_ONLY = [
+    ("000", "The answer, for many soldiers, is no one."),
+    ("002", "What does this desperation say about the war's toll on Russian troops?"),
+    ("002", "What does this reveal about the power of those who control the narrative?"),
+    ("001", "Behind closed doors, however, the reality is starkly different."),
+]
+
+
+@pytest.mark.parametrize(("source", "text"), TOPICAL_ONLY, ids=lambda x: x[:30])
+def test_topical_sentences_stay_unique(seeds_cmp, source, text) -> None:
+    assert claim_of(seeds_cmp, source, text) is None
+    assert any(u.source_id == source and u.text == text for u in seeds_cmp.unique)
+
+
+def test_other_reports_share_little(real_embedder) -> None:
+    # 003 and 004 are other reports on the same theme: few of their sentences may align with 000.
+    cmp = compare(seed_articles("034"), real_embedder, with_facts=False)
+    n_000 = sum(1 for s in cmp.sentences["000"] if not s.is_heading)
+    aligned = {i for c in cmp.claims if c.passage("000") for i in c.passage("000").indices}
+    assert len(aligned) <= n_000 * 0.2

@@ -1,0 +1,66 @@
+"""Sentence segmentation: offsets, abbreviations, quotes, headings."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.config import Limits
+from core.model import Article
+from core.segment import split_sentences
+
+
+def article(text: str) -> Article:
+    return Article("x", "", text)
+
+
+def sents(text: str) -> list[str]:
+    art = article(text)
+    out = split_sentences(art)
+    for s in out:
+        assert art.text[s.start : s.end] == s.text
+    return [s.text for s in out]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("One. Two.", ["One.", "Two."]),
+        ("He lives in the U.S. The president said so.", ["He lives in the U.S.", "The president said so."]),
+        ("The U.S. Army came at 5 p.m. on Monday. Dr. Smith left.",
+         ["The U.S. Army came at 5 p.m. on Monday.", "Dr. Smith left."]),
+        ("'They are not animals!' she declared. Then it ended.",
+         ["'They are not animals!' she declared.", "Then it ended."]),
+        ('He said "Go now." Then he left.', ['He said "Go now."', "Then he left."]),
+        ("It cost 1,250.50 euros. Over 1.2 million died.", ["It cost 1,250.50 euros.", "Over 1.2 million died."]),
+        ("Wait... what happened? Nobody knew.", ["Wait... what happened?", "Nobody knew."]),
+        ("It ended... Then more came.", ["It ended...", "Then more came."]),
+        ("J. R. R. Tolkien wrote it. Mr. Baggins agreed.", ["J. R. R. Tolkien wrote it.", "Mr. Baggins agreed."]),
+        ("Some **** idiot did it. **** happened.", ["Some **** idiot did it.", "**** happened."]),
+        ("A headline without stop\n\nThe body starts here. It goes on.",
+         ["A headline without stop", "The body starts here.", "It goes on."]),
+        ("No. 5 won on Jan. 3 in St. Louis. Fans cheered!", ["No. 5 won on Jan. 3 in St. Louis.", "Fans cheered!"]),
+        ("Is it true? Yes! It is.", ["Is it true?", "Yes!", "It is."]),
+        ("lower case after stop. still same sentence", ["lower case after stop. still same sentence"]),
+    ],
+)
+def test_split(text: str, expected: list[str]) -> None:
+    assert sents(text) == expected
+
+
+def test_headings_are_marked() -> None:
+    art = article("The war began long ago. It went on.\n\nWidespread torture\n\nSoldiers were hurt. Many fled.")
+    out = split_sentences(art)
+    assert [s.is_heading for s in out] == [False, False, True, False, False]
+
+
+def test_unpunctuated_article_is_not_all_headings() -> None:
+    art = article("soldiers fled the front\nthe army punished them\nthe families protested loudly")
+    out = split_sentences(art)
+    assert len(out) == 3 and not any(s.is_heading for s in out)
+
+
+def test_long_sentence_is_cut_at_words() -> None:
+    art = article(" ".join(["word"] * 50_000))
+    out = split_sentences(art, limits=Limits(max_sentence_chars=1000))
+    assert all(len(s.text) <= 1000 for s in out)
+    assert sum(len(s.text.split()) for s in out) == 50_000
