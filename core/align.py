@@ -132,8 +132,11 @@ def _pair_candidates(a: _Units, b: _Units, config: AlignConfig) -> tuple[list[_C
     denom = np.maximum((knn_a[:, None] + knn_b[None, :]) / 2.0, 1e-6)
     margin = comb / denom
     out: list[_Candidate] = []
+    # Mutual best pairs (each is the other's nearest in this source pair) may score a little lower.
+    mutual = (comb == comb.max(axis=1, keepdims=True)) & (comb == comb.max(axis=0, keepdims=True))
+    floor = np.where(mutual, config.min_score_mutual, config.min_score)
     ok = (cos >= config.min_similarity) & (
-        ((margin >= config.min_margin) & (comb >= config.min_score)) | (cos >= config.strong_similarity)
+        ((margin >= config.min_margin) & (comb >= floor)) | (cos >= config.strong_similarity)
     )
     for i, j in zip(*np.nonzero(ok), strict=True):
         out.append(

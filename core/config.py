@@ -16,6 +16,7 @@ class AlignConfig:
             in the other source). Pairs must stand out from the story's background, as in LASER mining.
         min_score: Floor of cosine + lexical_weight * lexical. A pair that shares neither wording nor
             names and numbers needs a high cosine to count.
+        min_score_mutual: The same floor for a mutual best pair (each the other's nearest neighbour).
         strong_similarity: A pair this similar is accepted even with a small margin (near-verbatim text
             whose neighbours are also similar, e.g. two retellings of one paragraph).
         neighbours: k of the margin's k-nearest-neighbour mean.
@@ -29,6 +30,7 @@ class AlignConfig:
     min_similarity: float = 0.40
     min_margin: float = 1.12
     min_score: float = 0.65
+    min_score_mutual: float = 0.60
     strong_similarity: float = 0.80
     neighbours: int = 4
     lexical_weight: float = 0.5

@@ -142,7 +142,7 @@ def test_demo_unique_passage(demo, fake_embedder) -> None:
 def test_realign_does_not_embed_again(demo, fake_embedder) -> None:
     compare(demo, fake_embedder, with_facts=False)
     misses = fake_embedder.misses
-    strict = compare(demo, fake_embedder, AlignConfig(min_margin=1.5, min_score=0.9, strong_similarity=0.99), with_facts=False)
+    strict = compare(demo, fake_embedder, AlignConfig(min_margin=1.5, min_score=0.9, min_score_mutual=0.9, strong_similarity=0.99), with_facts=False)
     assert fake_embedder.misses == misses
     loose = compare(demo, fake_embedder, with_facts=False)
     assert len(strict.links) < len(loose.links)

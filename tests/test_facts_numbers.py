@@ -1,0 +1,201 @@
+"""Golden table for number extraction and normalisation (no spaCy)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from core.facts import resources as R
+from core.facts.dates import scan_dates
+from core.facts.numbers import NumberMention, find_numbers, parse_digits, parse_spelled
+
+
+def numbers(text: str) -> list[NumberMention]:
+    dates, rejected = scan_dates(text)
+    return find_numbers(text, exclude=[(d.start, d.end) for d in dates] + rejected)
+
+
+# text, surface, nominal, qualifier class, hard interval, measure
+CASES = [
+    (
+        "over 300,000 soldiers had abandoned their units",
+        "over 300,000 soldiers",
+        300_000,
+        R.LOWER,
+        "[300000,inf)",
+        "desertions",
+    ),
+    (
+        "Over 200,000 Russian soldiers have been killed",
+        "Over 200,000",
+        200_000,
+        R.LOWER,
+        "[200000,inf)",
+        "deaths",
+    ),
+    ("including 325,000 deaths, while", "325,000 deaths", 325_000, R.EXACT, "[325000,325000]", "deaths"),
+    ("with 55,000 confirmed dead", "55,000", 55_000, R.EXACT, "[55000,55000]", "deaths"),
+    (
+        "approximately 1.2 million casualties",
+        "approximately 1.2 million casualties",
+        1_200_000,
+        R.APPROX,
+        "[1080000,1320000]",
+        "casualties",
+    ),
+    (
+        "1.2 million casualties",
+        "1.2 million casualties",
+        1_200_000,
+        R.EXACT,
+        "[1200000,1200000]",
+        "casualties",
+    ),
+    ("Over 16,000 have been prosecuted", "Over 16,000", 16_000, R.LOWER, "[16000,inf)", "prosecutions"),
+    (
+        "with over 13,500 convicted in 2024",
+        "over 13,500 convicted",
+        13_500,
+        R.LOWER,
+        "[13500,inf)",
+        "convictions",
+    ),
+    ("representing nearly 10% of all troops", "nearly 10%", 10, R.NEARLY, "[9,10]", "percent"),
+    ("about 10 per cent of voters", "about 10 per cent", 10, R.APPROX, "[9,11]", "percent"),
+    ("Twenty-five people died", "Twenty-five people", 25, R.EXACT, "[25,25]", "deaths"),
+    ("25 people died", "25 people", 25, R.EXACT, "[25,25]", "deaths"),
+    ("eight thousand troops", "eight thousand troops", 8000, R.EXACT, "[8000,8000]", "soldiers"),
+    ("handcuffed for four days", "four days", 4, R.EXACT, "[4,4]", "days"),
+    ("within a day of their release", "a day", 1, R.EXACT, "[1,1]", "days"),
+    ("seven months in captivity", "seven months", 7, R.EXACT, "[7,7]", "months"),
+    (
+        "hundreds of thousands more have been wounded",
+        "hundreds of thousands",
+        200_000,
+        R.APPROX,
+        "[200000,999999]",
+        "injured",
+    ),
+    ("Thousands of soldiers have faced", "Thousands", 2000, R.APPROX, "[2000,9999]", "soldiers"),
+    ("at least 150 verified deaths", "at least 150", 150, R.LOWER, "[150,inf)", "deaths"),
+    ("fewer than 20 people", "fewer than 20 people", 20, R.UPPER, "[0,20]", "people"),
+    ("up to 40 civilians", "up to 40 civilians", 40, R.UPPER, "[0,40]", "people"),
+    ("some 300 migrants", "some 300 migrants", 300, R.APPROX, "[270,330]", "people"),
+    ("around 60 km away", "around 60 km", 60, R.APPROX, "[54,66]", "km"),
+    ("almost 2,000 residents", "almost 2,000 residents", 2000, R.NEARLY, "[1800,2000]", "people"),
+    ("300,000 or more soldiers", "300,000 or more soldiers", 300_000, R.LOWER, "[300000,inf)", "soldiers"),
+    ("£1,250 fine", "£1,250", 1250, R.EXACT, "[1250,1250]", "money:GBP"),
+    ("$1.5 billion in aid", "$1.5 billion", 1.5e9, R.EXACT, "[1500000000,1500000000]", "money:USD"),
+    ("a 3.5bn deal", "3.5bn deal", 3.5e9, R.EXACT, "[3500000000,3500000000]", "deal"),
+    ("10-15 people", "10-15 people", 10, R.EXACT, "[10,15]", "people"),
+    ("over 2000 soldiers", "over 2000 soldiers", 2000, R.LOWER, "[2000,inf)", "soldiers"),
+    ("half a million people", "half a million people", 500_000, R.EXACT, "[500000,500000]", "people"),
+    ("the third time this year", "third", 3, R.EXACT, "[3,3]", "ordinal:time"),
+    ("Ukraine has lost 600,000, with", "600,000", 600_000, R.EXACT, "[600000,600000]", "casualties"),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "nominal", "qual", "interval", "measure"), CASES)
+def test_number_golden(  # noqa: PLR0917
+    text: str, surface: str, nominal: float, qual: str, interval: str, measure: str
+) -> None:
+    found = numbers(text)
+    assert len(found) == 1, found
+    n = found[0]
+    assert n.text == surface
+    assert text[n.start : n.end] == surface
+    assert n.value.nominal == nominal
+    assert n.value.qualifier == qual
+    assert n.value.interval == interval
+    assert n.value.measure == measure
+
+
+NO_NUMBER = [
+    "1,2,3",
+    "1.2.3",
+    "12:30",
+    "31 February 2024",
+    "In 2024, two",  # year; "two" counts nothing
+    "2012–13",
+    "One was forced to choke on snow",
+    "In one particularly disturbing clip",
+    "COVID-19 cases",
+    "F-16 jets",
+    "a 4G network",
+    "10% of",  # percent with nothing after is still a number -> handled below
+    "late 2024",
+    "mid-2024",
+    "January 2025",
+    "for the first time",
+    "One day, he left",
+    "at 10m",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", [t for t in NO_NUMBER if t != "10% of"])
+def test_no_number(text: str) -> None:
+    assert numbers(text) == []
+
+
+def test_percent_without_noun() -> None:
+    (n,) = numbers("10% of")
+    assert n.value.measure == "percent"
+
+
+@pytest.mark.parametrize(
+    ("s", "expected"),
+    [
+        ("300,000", (300000.0, 0)),
+        ("1.2", (1.2, 1)),
+        ("16000", (16000.0, 0)),
+        ("1,234.5", (1234.5, 1)),
+        ("1,2,3", None),
+        ("1.2.3", None),
+        ("12,34", None),
+    ],
+)
+def test_parse_digits(s: str, expected: tuple[float, int] | None) -> None:
+    assert parse_digits(s) == expected
+
+
+@pytest.mark.parametrize(
+    ("s", "expected"),
+    [
+        ("twenty-five", 25),
+        ("eight thousand", 8000),
+        ("one hundred and fifty", 150),
+        ("a hundred", 100),
+        ("half a million", 500_000),
+        ("a dozen", 12),
+        ("two million", 2_000_000),
+        ("one two", None),
+        ("and", None),
+    ],
+)
+def test_parse_spelled(s: str, expected: float | None) -> None:
+    assert parse_spelled(s) == expected
+
+
+def test_display_and_soft_reading() -> None:
+    (n,) = numbers("over 300,000 soldiers had abandoned their units")
+    assert n.value.display == "> 300,000 desertions"
+    assert (n.value.soft_low, n.value.soft_high) == (300_000, 450_000)
+    (m,) = numbers("at least 150 deaths")
+    assert m.value.display.startswith("≥ 150")
+
+
+def test_long_digit_sentence_is_fast() -> None:
+    text = " ".join(f"{i},{i % 1000:03d}.5 and 1,2,3 or 12:30 of 2012–13" for i in range(6000))[:200_000]
+    t0 = time.perf_counter()
+    found = numbers(text)
+    assert time.perf_counter() - t0 < 3.0
+    assert len(found) <= R.MAX_FACTS_PER_KIND
+
+
+def test_pathological_characters_are_fast() -> None:
+    for text in ("1" * 200_000, "1," * 100_000, "over " * 40_000, "‘a" * 100_000, "'" * 200_000):
+        t0 = time.perf_counter()
+        numbers(text)
+        assert time.perf_counter() - t0 < 3.0
