@@ -26,8 +26,10 @@ def test_reordered_one_to_one() -> None:
     # Point 0..3 are orthogonal topics; B tells them in a different order.
     eye = np.eye(4).tolist()
     sentences, vectors, texts = build(
-        {"a": ["Alpha one.", "Beta two.", "Gamma three.", "Delta four."],
-         "b": ["Gamma three again.", "Alpha one again.", "Delta four again.", "Beta two again."]},
+        {
+            "a": ["Alpha one.", "Beta two.", "Gamma three.", "Delta four."],
+            "b": ["Gamma three again.", "Alpha one again.", "Delta four again.", "Beta two again."],
+        },
         {"a": eye, "b": [eye[2], eye[0], eye[3], eye[1]]},
     )
     res = align_sources(sentences, vectors, texts=texts, config=AlignConfig(min_score=0.5))
@@ -61,8 +63,9 @@ def test_one_to_two_merge() -> None:
     sentences = segment_all(arts)
     x, y, z, w = np.eye(4)
     vectors = {"a": np.stack([x, y, z]), "b": np.stack([(x + y) / np.sqrt(2), z * 0.8 + w * 0.6, w])}
-    res = align_sources(sentences, vectors, texts={a.source_id: a.text for a in arts},
-                        config=AlignConfig(min_score=0.5))
+    res = align_sources(
+        sentences, vectors, texts={a.source_id: a.text for a in arts}, config=AlignConfig(min_score=0.5)
+    )
     merged = [c for c in res.claims if c.passage("a") and c.passage("a").first == 0]
     assert len(merged) == 1
     pa = merged[0].passage("a")
@@ -109,15 +112,31 @@ def _claim_with(cmp, source: str, needle: str):
 # Golden expectations for the demo set, written by reading the articles: (source, phrase) pairs that
 # must share one claim group.
 DEMO_GROUPS = [
-    {"valley_courier": "passengers a day", "national_wire": "Nearly 900", "metro_daily": "Around 1,200",
-     "eastmere_post": "More than 1,200"},
+    {
+        "valley_courier": "passengers a day",
+        "national_wire": "Nearly 900",
+        "metro_daily": "Around 1,200",
+        "eastmere_post": "More than 1,200",
+    },
     {"valley_courier": "We were lucky", "national_wire": "We were lucky", "metro_daily": "We were lucky"},
-    {"valley_courier": "cost 14 million", "national_wire": "14 million", "metro_daily": "14 million",
-     "eastmere_post": "18 million"},
-    {"valley_courier": "late August 2024", "national_wire": "late 2024", "metro_daily": "late August 2024",
-     "eastmere_post": "late August 2024"},
-    {"valley_courier": "in March 2025", "national_wire": "in March,", "metro_daily": "March 2025",
-     "eastmere_post": "14 March 2025"},
+    {
+        "valley_courier": "cost 14 million",
+        "national_wire": "14 million",
+        "metro_daily": "14 million",
+        "eastmere_post": "18 million",
+    },
+    {
+        "valley_courier": "late August 2024",
+        "national_wire": "late 2024",
+        "metro_daily": "late August 2024",
+        "eastmere_post": "late August 2024",
+    },
+    {
+        "valley_courier": "in March 2025",
+        "national_wire": "in March,",
+        "metro_daily": "March 2025",
+        "eastmere_post": "14 March 2025",
+    },
     {"valley_courier": "80,000 tonnes", "national_wire": "80,000 tonnes", "metro_daily": "80,000 tonnes"},
     {"national_wire": "Helena Strand", "eastmere_post": "Helena Strand"},
     {"valley_courier": "30% fewer", "metro_daily": "40%"},
@@ -142,7 +161,12 @@ def test_demo_unique_passage(demo, fake_embedder) -> None:
 def test_realign_does_not_embed_again(demo, fake_embedder) -> None:
     compare(demo, fake_embedder, with_facts=False)
     misses = fake_embedder.misses
-    strict = compare(demo, fake_embedder, AlignConfig(min_margin=1.5, min_score=0.9, min_score_mutual=0.9, strong_similarity=0.99), with_facts=False)
+    strict = compare(
+        demo,
+        fake_embedder,
+        AlignConfig(min_margin=1.5, min_score=0.9, min_score_mutual=0.9, strong_similarity=0.99),
+        with_facts=False,
+    )
     assert fake_embedder.misses == misses
     loose = compare(demo, fake_embedder, with_facts=False)
     assert len(strict.links) < len(loose.links)

@@ -24,8 +24,18 @@ def test_demo_tables(tmp_path: Path, capsys) -> None:
     assert code == 0
     assert "sources      4" in out and "claim groups" in out and "time " in out
     align = pd.read_csv(tmp_path / "alignments.csv", keep_default_na=False)
-    for col in ("claim_id", "source_a", "source_b", "text_a", "text_b", "start_a", "end_a", "start_b",
-                "end_b", "similarity"):
+    for col in (
+        "claim_id",
+        "source_a",
+        "source_b",
+        "text_a",
+        "text_b",
+        "start_a",
+        "end_a",
+        "start_b",
+        "end_b",
+        "similarity",
+    ):
         assert col in align.columns
     texts = {p.stem: p for p in DEMO_DIR.iterdir()}
     data = json.loads((tmp_path / "comparison.json").read_text())
@@ -75,7 +85,7 @@ def test_bad_file_is_skipped_and_others_compared(tmp_path: Path, capsys, name, d
 def test_cp1252_file(tmp_path: Path, capsys) -> None:
     (tmp_path / "a.txt").write_bytes((_article(1) + " Caf\u00e9 \u201cquoted\u201d.").encode("cp1252"))
     (tmp_path / "b.txt").write_text(_article(2))
-    code, out, _ = run(capsys, str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--out", str(tmp_path / "o"))
+    code, _, _ = run(capsys, str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--out", str(tmp_path / "o"))
     assert code == 0
     data = json.loads((tmp_path / "o" / "comparison.json").read_text())
     assert 'Café "quoted"' in data["sources"][0]["text"]

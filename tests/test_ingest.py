@@ -40,7 +40,7 @@ def test_decode_rejects_empty_and_binary(data: bytes) -> None:
 @pytest.mark.parametrize(
     ("raw", "clean"),
     [
-        ("“Quoted” and ‘single’", '"Quoted" and \'single\''),
+        ("“Quoted” and ‘single’", "\"Quoted\" and 'single'"),
         ("a\u00a0b\tc", "a b c"),
         ("zero\u200bwidth\u200d and \u202eRTL\u202c", "zerowidth and RTL"),
         ("line\r\nbreaks\rhere", "line\nbreaks\nhere"),
@@ -94,7 +94,9 @@ def test_given_title_is_kept_and_repeats_dropped() -> None:
 
 
 def test_markdown_and_html() -> None:
-    md = article_from_text("m", "# Head line\n\n**Bold** start with a [link](http://x).\n\n- item one.", fmt="markdown")
+    md = article_from_text(
+        "m", "# Head line\n\n**Bold** start with a [link](http://x).\n\n- item one.", fmt="markdown"
+    )
     assert md.title == "Head line"
     assert "Bold start with a link." in md.text
     assert "http" not in md.text

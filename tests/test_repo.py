@@ -26,8 +26,8 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 def test_requirements_are_pinned() -> None:
     for name in ("requirements.txt", "requirements-dev.txt"):
-        for line in (REPO / name).read_text().splitlines():
-            line = line.split("#")[0].strip()
+        for raw in (REPO / name).read_text().splitlines():
+            line = raw.split("#")[0].strip()
             if line and not line.startswith("-"):
                 assert "==" in line, f"{name}: {line} is not pinned"
 

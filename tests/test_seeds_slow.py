@@ -98,7 +98,9 @@ def test_named_divergences(seeds_facts, kind, text_a, text_b, relations) -> None
 
 @pytest.mark.parametrize("figure", ["16,000", "13,500", "1.2 million", "four days", "150"])
 def test_identical_facts_not_flagged(seeds_facts, figure) -> None:
-    rows = seeds_facts[seeds_facts["text_a"].str.contains(figure, regex=False)
-                       & seeds_facts["text_b"].str.contains(figure, regex=False)]
+    rows = seeds_facts[
+        seeds_facts["text_a"].str.contains(figure, regex=False)
+        & seeds_facts["text_b"].str.contains(figure, regex=False)
+    ]
     assert len(rows) >= 1
     assert set(rows["relation"]) == {"same"}

@@ -26,19 +26,34 @@ def sents(text: str) -> list[str]:
     [
         ("One. Two.", ["One.", "Two."]),
         ("He lives in the U.S. The president said so.", ["He lives in the U.S.", "The president said so."]),
-        ("The U.S. Army came at 5 p.m. on Monday. Dr. Smith left.",
-         ["The U.S. Army came at 5 p.m. on Monday.", "Dr. Smith left."]),
-        ("'They are not animals!' she declared. Then it ended.",
-         ["'They are not animals!' she declared.", "Then it ended."]),
+        (
+            "The U.S. Army came at 5 p.m. on Monday. Dr. Smith left.",
+            ["The U.S. Army came at 5 p.m. on Monday.", "Dr. Smith left."],
+        ),
+        (
+            "'They are not animals!' she declared. Then it ended.",
+            ["'They are not animals!' she declared.", "Then it ended."],
+        ),
         ('He said "Go now." Then he left.', ['He said "Go now."', "Then he left."]),
-        ("It cost 1,250.50 euros. Over 1.2 million died.", ["It cost 1,250.50 euros.", "Over 1.2 million died."]),
+        (
+            "It cost 1,250.50 euros. Over 1.2 million died.",
+            ["It cost 1,250.50 euros.", "Over 1.2 million died."],
+        ),
         ("Wait... what happened? Nobody knew.", ["Wait... what happened?", "Nobody knew."]),
         ("It ended... Then more came.", ["It ended...", "Then more came."]),
-        ("J. R. R. Tolkien wrote it. Mr. Baggins agreed.", ["J. R. R. Tolkien wrote it.", "Mr. Baggins agreed."]),
+        (
+            "J. R. R. Tolkien wrote it. Mr. Baggins agreed.",
+            ["J. R. R. Tolkien wrote it.", "Mr. Baggins agreed."],
+        ),
         ("Some **** idiot did it. **** happened.", ["Some **** idiot did it.", "**** happened."]),
-        ("A headline without stop\n\nThe body starts here. It goes on.",
-         ["A headline without stop", "The body starts here.", "It goes on."]),
-        ("No. 5 won on Jan. 3 in St. Louis. Fans cheered!", ["No. 5 won on Jan. 3 in St. Louis.", "Fans cheered!"]),
+        (
+            "A headline without stop\n\nThe body starts here. It goes on.",
+            ["A headline without stop", "The body starts here.", "It goes on."],
+        ),
+        (
+            "No. 5 won on Jan. 3 in St. Louis. Fans cheered!",
+            ["No. 5 won on Jan. 3 in St. Louis.", "Fans cheered!"],
+        ),
         ("Is it true? Yes! It is.", ["Is it true?", "Yes!", "It is."]),
         ("lower case after stop. still same sentence", ["lower case after stop. still same sentence"]),
     ],
@@ -48,7 +63,9 @@ def test_split(text: str, expected: list[str]) -> None:
 
 
 def test_headings_are_marked() -> None:
-    art = article("The war began long ago. It went on.\n\nWidespread torture\n\nSoldiers were hurt. Many fled.")
+    art = article(
+        "The war began long ago. It went on.\n\nWidespread torture\n\nSoldiers were hurt. Many fled."
+    )
     out = split_sentences(art)
     assert [s.is_heading for s in out] == [False, False, True, False, False]
 
