@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 
@@ -100,6 +101,10 @@ def compare(
     if sum(1 for sents in sentences.values() if any(not s.is_heading for s in sents)) < 2:
         raise CompareError("fewer than two sources have any sentence to compare")
 
+    if with_facts:
+        # Load the NER model while the sentences embed: it overlaps the one slow stage.
+        threading.Thread(target=_preload_facts, daemon=True, name="preload-ner").start()
+
     t0 = time.perf_counter()
     report("embed", 0.0)
     vectors = embed_all(
@@ -131,10 +136,18 @@ def compare(
     )
 
 
+def _preload_facts() -> None:
+    from core.facts.names import get_nlp  # noqa: PLC0415 - heavy; loaded once, off the main path
+
+    get_nlp()
+
+
 def compare_facts(articles: Sequence[Article], claims: Sequence[Claim]) -> tuple[FactPair, ...]:
     """Compared facts of every pair of passages within each claim group (see ``core.facts``)."""
     from core.facts import compare_passages  # noqa: PLC0415 - loads its grammar on first use
+    from core.facts.names import prefetch_names  # noqa: PLC0415
 
+    prefetch_names(p.text for claim in claims for p in claim.passages)
     published = {a.source_id: a.published for a in articles}
     out: list[FactPair] = []
     for claim in claims:

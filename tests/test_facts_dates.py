@@ -156,4 +156,8 @@ def test_no_date(text: str) -> None:
 
 def test_datevalue_label() -> None:
     assert DateValue("year", "END", 2024).label == "late 2024"
-    assert DateValue("month", "", None, 1, year_stated=False).label == "XXXX-01"
+    assert DateValue("month", "", None, 1, year_stated=False).label == "January (no year)"
+    assert DateValue("month", "END", 2024, 8).label == "late August 2024"
+    assert DateValue("day", "", 2025, 3, 14).label == "14 March 2025"
+    assert DateValue("season", "", None, season="FA", year_stated=False).label == "autumn (no year)"
+    assert DateValue("month", "", None, 1, year_stated=False).timex == "XXXX-01"

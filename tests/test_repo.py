@@ -36,3 +36,12 @@ def test_no_stray_lock_file_for_streamlit_cloud() -> None:
     # Community Cloud reads the first of these it finds; a stray one would silently win.
     for name in ("uv.lock", "Pipfile", "environment.yml", "poetry.lock"):
         assert not (REPO / name).exists()
+
+
+def test_upload_cap_matches_limits() -> None:
+    import tomllib
+
+    from core.config import DEFAULT_LIMITS
+
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == DEFAULT_LIMITS.max_upload_bytes

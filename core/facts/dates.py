@@ -81,11 +81,37 @@ class DateValue:
 
     @property
     def label(self) -> str:
-        """Human-readable value: TIMEX value prefixed by early/mid/late."""
+        """Human-readable value in words: "late August 2024", "January (no year)", "summer 2022"."""
         if self.relative:
             return self.relative
+        months = R.MONTH_WORDS
+        y = str(self.year) if self.year is not None else ""
+        g = self.granularity
+        if g == "day":
+            core = f"{self.day} {months[self.month - 1]} {y}"
+        elif g == "month":
+            core = f"{months[self.month - 1]} {y}"
+        elif g == "season":
+            core = f"{R.SEASON_WORDS.get(self.season or '', self.season)} {y}"
+        elif g == "quarter":
+            core = f"Q{self.quarter} {y}"
+        elif g == "half":
+            core = f"{'first' if self.half == 1 else 'second'} half of {y}"
+        elif g == "decade":
+            core = f"{self.decade}s"
+        elif g == "week" and self.week_start is not None:
+            core = f"week of {self.week_start.isoformat()}"
+        elif self.year_end is not None:
+            core = f"{y}-{self.year_end}"
+        else:
+            core = y
+        core = core.strip()
+        if self.year is None and g not in {"decade", "week"}:
+            core += " (no year)"
+        elif self.inferred and not self.year_stated:
+            core += " (year inferred)"
         prefix = R.MOD_NAMES.get(self.mod, "")
-        return f"{prefix} {self.timex}" if prefix else self.timex
+        return f"{prefix} {core}" if prefix else core
 
     def span(self, year: int | None = None) -> Span | None:
         """First and last day covered (inclusive), or None without a year.

@@ -361,3 +361,10 @@ QUOTE = re.compile(
 QUOTE_PUNCT = re.compile(r"[\s.,;:!?…]+$|^[\s.,;:!?…]+")
 QUOTE_SPEECH_MIN_WORDS = 4  # fewer words: a term or scare quote, compared only when matched
 QUOTE_MATCH_RATIO = 0.6
+
+
+MONTH_WORDS: tuple[str, ...] = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+SEASON_WORDS: dict[str, str] = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}

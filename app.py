@@ -1,0 +1,33 @@
+"""Streamlit entry point: ``streamlit run app.py``.
+
+Navigation is ``st.navigation`` with one ``st.Page`` per file under ``views/`` (a ``pages/`` folder would
+switch Streamlit to its older automatic navigation, which must not be mixed with ``st.navigation``).
+This file sets up the session, draws the shared sidebar and runs the selected page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import controls, state
+
+st.set_page_config(
+    page_title="News source comparison",
+    page_icon=":material/compare:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+state.init()
+
+PAGES = [
+    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("views/sources.py", title="Sources", icon=":material/library_books:"),
+    st.Page("views/side_by_side.py", title="Side by side", icon=":material/view_column:"),
+    st.Page("views/claims.py", title="Claims", icon=":material/table_rows:"),
+    st.Page("views/divergences.py", title="Divergences", icon=":material/difference:"),
+    st.Page("views/downloads.py", title="Downloads", icon=":material/download:"),
+]
+page = st.navigation(PAGES)
+stats = controls.render_sidebar()
+page.run()
+controls.render_model_stats(stats)

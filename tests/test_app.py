@@ -1,0 +1,417 @@
+"""AppTest tests of every page of the Streamlit app (hashing backend: no model is loaded)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.demo import demo_articles
+from core.ingest import article_from_text
+from core.model import Article, Comparison, Fact, FactKind, FactPair, Passage, Relation
+from ui.analysis import Mark, fact_marks, layout_rows
+from ui.render import highlight, md_escape, word_diff_html
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+PAGES = {
+    "overview": "views/overview.py",
+    "sources": "views/sources.py",
+    "side_by_side": "views/side_by_side.py",
+    "claims": "views/claims.py",
+    "divergences": "views/divergences.py",
+    "downloads": "views/downloads.py",
+}
+DEMO_IDS = [a.source_id for a in demo_articles()]
+EVIL = (
+    "<script>document.title='pwned'</script> The mayor said 12 people :red[were] hurt. $$x$$ "
+    '<img src=x onerror="alert(1)">'
+)
+
+
+@pytest.fixture(autouse=True)
+def _hashing_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSCOMPARE_BACKEND", "hashing")
+
+
+def start(page: str = "overview", articles: list[Article] | None = None) -> AppTest:
+    """The app after its first run, switched to ``page`` (and optionally with injected sources)."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    if articles is not None:
+        at.session_state["articles"] = articles
+    at.run()
+    assert not at.exception, at.exception
+    if page != "overview":
+        at.switch_page(PAGES[page]).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def loaded_ids(at: AppTest) -> list[str]:
+    return [a.source_id for a in at.session_state["articles"]]
+
+
+def button(at: AppTest, label: str) -> Any:
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r} in {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def texts(elements: Any) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def embedder_misses() -> int:
+    from ui.compute import shared_embedder
+
+    return shared_embedder("hashing")[0].misses
+
+
+# --------------------------------------------------------------------------------------------------
+# Every page renders the demo comparison
+
+
+def test_overview_shows_demo_comparison() -> None:
+    at = start()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Sources"] == "4"
+    assert int(metrics["Claim groups"]) > 0
+    assert "Conflicts" in metrics
+    assert "Numbers differing" in metrics
+    assert len(at.get("plotly_chart")) == 3  # two heatmaps and the coverage matrix
+    assert "demo set" in texts(at.info)
+    assert at.session_state["backend"] == "hashing"
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_without_exception(page: str) -> None:
+    at = start(page)
+    assert not at.exception
+    assert at.title[0].value  # every page has a heading
+    assert not at.error, texts(at.error)
+
+
+def test_sources_page_lists_demo_sources() -> None:
+    at = start("sources")
+    table = at.dataframe[0].value
+    assert list(table["name"]) == DEMO_IDS
+    assert "Loaded sources (4)" in texts(at.subheader)
+
+
+def test_side_by_side_shows_rows_and_legend() -> None:
+    at = start("side_by_side")
+    html = texts(at.html)
+    assert 'class="nc-legend"' in html
+    for sid in DEMO_IDS:
+        assert sid in html
+    assert 'id="claim-1"' in html
+    assert "only in this source" in html  # unique passages stay in place
+
+
+def test_side_by_side_highlights_facts_when_available() -> None:
+    at = start("side_by_side")
+    cmp_facts = _comparison(at).facts
+    html = texts(at.html)
+    if cmp_facts:
+        assert '<mark class="fact' in html
+    if any(fp.relation == Relation.CONFLICT for fp in cmp_facts):
+        assert "rel-conflict" in html
+
+
+def test_side_by_side_divergent_filter_and_word_diff() -> None:
+    at = start("side_by_side")
+    all_rows = texts(at.html).count('class="nc-row ')
+    at.segmented_control(key="sbs_filter").set_value("unique").run()
+    assert not at.exception
+    unique_html = texts(at.html)
+    assert unique_html.count('class="nc-row ') < all_rows
+    assert 'id="claim-' not in unique_html
+    at.segmented_control(key="sbs_filter").set_value("all").run()
+    at.toggle(key="sbs_diff").set_value(True).run()
+    assert "<details><summary>Word diff against" in texts(at.html)
+
+
+def test_claims_page_table_and_jump_to_side_by_side() -> None:
+    at = start("claims")
+    table = at.dataframe[0].value
+    assert set(DEMO_IDS) <= set(table.columns)
+    assert len(table) > 0
+    assert 'id="claim-1"' in texts(at.html)  # the preview of the first claim
+    target = int(table["claim"].iloc[-1])
+    at.selectbox(key="claims_jump").set_value(target).run()
+    button(at, "Show side by side").click().run()
+    assert not at.exception
+    assert at.session_state["focus_claim"] == target
+    html = texts(at.html)
+    assert f'id="claim-{target}"' in html
+    assert html.count('id="claim-') == 1
+    assert f"Showing claim #{target} only." in texts(at.info)
+    at.switch_page(PAGES["side_by_side"])  # AppTest would otherwise rerun the page it was last sent to
+    button(at, "Show all rows").click().run()
+    assert texts(at.html).count('id="claim-') > 1
+
+
+def test_claims_search_filters_rows() -> None:
+    at = start("claims")
+    n = len(at.dataframe[0].value)
+    at.text_input(key="claims_query").input("passengers").run()
+    shown = at.dataframe[0].value
+    assert 0 < len(shown) < n
+
+
+def test_divergences_page_filters() -> None:
+    at = start("divergences")
+    cmp = _comparison(at)
+    if not cmp.facts:
+        assert "No facts were compared" in texts(at.info)
+        return
+    frame = at.dataframe[0].value
+    assert {"kind", "relation", "source A", "source B", "what differs"} <= set(frame.columns)
+    at.multiselect(key="div_kinds").set_value(["date"]).run()
+    assert set(at.dataframe[0].value["kind"]) <= {"date"}
+
+
+def test_downloads_are_offered() -> None:
+    at = start("downloads")
+    labels = [b.label for b in at.get("download_button")]
+    for name in ("claims.csv", "alignments.csv", "divergences.csv", "unique.csv", "comparison.json"):
+        assert name in labels
+    assert "news-comparison.zip" in labels
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading, renaming and removing sources
+
+
+def test_paste_adds_a_source() -> None:
+    at = start("sources")
+    at.text_input(key="paste_name_0").input("herald")
+    at.text_input(key="paste_title_0").input("Rail line shut")
+    at.date_input(key="paste_date_0").set_value(dt.date(2025, 3, 15))
+    at.text_area(key="paste_text_0").input(
+        "A landslide blocked the Tarrow Valley railway near Kellan Bridge in March. "
+        "Repairs will cost 16 million euros, officials said."
+    )
+    button(at, "Add source").click().run()
+    assert not at.exception
+    assert loaded_ids(at) == [*DEMO_IDS, "herald"]
+    added = at.session_state["articles"][-1]
+    assert added.published == dt.date(2025, 3, 15)
+    assert added.origin == "paste"
+    assert "Added" in texts(at.success)
+    at.switch_page(PAGES["overview"]).run()
+    assert {m.label: m.value for m in at.metric}["Sources"] == "5"
+
+
+def test_empty_paste_is_refused_and_keeps_sources() -> None:
+    at = start("sources")
+    at.text_input(key="paste_name_0").input("blank")
+    button(at, "Add source").click().run()
+    assert not at.exception
+    assert "text box is empty" in texts(at.error)
+    assert loaded_ids(at) == DEMO_IDS
+
+
+def test_duplicate_name_is_refused() -> None:
+    at = start("sources")
+    at.text_input(key="paste_name_0").input(DEMO_IDS[0])
+    at.text_area(key="paste_text_0").input("Some other report of the landslide with enough words in it.")
+    button(at, "Add source").click().run()
+    assert "already loaded" in texts(at.error)
+    assert loaded_ids(at) == DEMO_IDS
+
+
+def test_upload_adds_files_and_reports_binary_ones() -> None:
+    at = start("sources")
+    page_html = b"<html><body><p>The railway stays shut until autumn, the authority said.</p></body></html>"
+    at.file_uploader(key="upload_files_0").set_value(
+        [
+            ("wire.txt", b"Officials said the line would reopen in October after repairs.", "text/plain"),
+            ("page.html", page_html, "text/html"),
+            ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "text/plain"),
+        ]
+    )
+    button(at, "Add files").click().run()
+    assert not at.exception
+    assert "photo.txt: looks like a binary file" in texts(at.error).replace("\\", "")
+    assert loaded_ids(at) == [*DEMO_IDS, "wire", "page"]
+
+
+def test_bad_links_give_a_message_and_keep_sources() -> None:
+    at = start("sources")
+    for url in ("not a link", "ftp://example.invalid/story", "http://127.0.0.1:9/private"):
+        at.text_input(key="url_value_0").input(url)
+        button(at, "Fetch and add").click().run()
+        assert not at.exception
+        assert "Could not add the link" in texts(at.error).replace("\\", ""), url
+        assert loaded_ids(at) == DEMO_IDS
+
+
+def test_rename_and_set_date_then_remove() -> None:
+    at = start("sources")
+    first = DEMO_IDS[0]
+    name_box = next(t for t in at.text_input if t.key and t.key.startswith("edit_name_"))
+    date_box = next(d for d in at.date_input if d.key and d.key.startswith("edit_date_"))
+    name_box.input("eastmere-post")
+    date_box.set_value(dt.date(2025, 4, 2))
+    button(at, "Save changes").click().run()
+    assert not at.exception, at.exception
+    assert loaded_ids(at)[0] == "eastmere-post"
+    assert at.session_state["articles"][0].published == dt.date(2025, 4, 2)
+    assert first not in loaded_ids(at)
+
+    # A rename to a name in use is refused.
+    name_box = next(t for t in at.text_input if t.key and t.key.startswith("edit_name_"))
+    name_box.input(DEMO_IDS[1])
+    button(at, "Save changes").click().run()
+    assert "already loaded" in texts(at.error)
+    assert loaded_ids(at)[0] == "eastmere-post"
+
+    at.switch_page(PAGES["side_by_side"]).run()
+    assert "eastmere-post" in texts(at.html)
+
+    at.switch_page(PAGES["sources"]).run()
+    at.selectbox(key="edit_source").set_value(DEMO_IDS[2]).run()
+    button(at, "Remove source").click().run()
+    assert not at.exception
+    assert DEMO_IDS[2] not in loaded_ids(at)
+    assert len(loaded_ids(at)) == 3
+
+
+def test_removing_all_then_reloading_demo() -> None:
+    at = start("sources")
+    button(at, "Yes, remove all").click().run()
+    assert loaded_ids(at) == []
+    at.switch_page(PAGES["overview"]).run()
+    assert not at.exception
+    assert "at least two sources" in texts(at.info)
+    at.switch_page(PAGES["sources"]).run()
+    button(at, "Reload the demo set").click().run()
+    assert loaded_ids(at) == DEMO_IDS
+
+
+def test_sources_survive_page_changes() -> None:
+    extra = article_from_text("extra", "The railway will reopen in October, a spokesman said on Monday.")
+    at = start("sources", articles=[*demo_articles(), extra])
+    for page in ("side_by_side", "claims", "overview", "sources"):
+        at.switch_page(PAGES[page]).run()
+        assert not at.exception
+        assert loaded_ids(at)[-1] == "extra"
+
+
+# --------------------------------------------------------------------------------------------------
+# Settings re-align without re-embedding
+
+
+def test_threshold_change_realigns_without_embedding_again() -> None:
+    at = start()
+    claims_before = {m.label: m.value for m in at.metric}["Claim groups"]
+    misses = embedder_misses()
+    at.slider(key="cfg_min_similarity").set_value(0.7).run()
+    assert not at.exception
+    claims_after = {m.label: m.value for m in at.metric}["Claim groups"]
+    assert int(claims_after) < int(claims_before)
+    at.slider(key="cfg_min_margin").set_value(1.3).run()
+    at.toggle(key="cfg_allow_merges").set_value(False).run()
+    assert not at.exception
+    assert embedder_misses() == misses  # every vector came from the shared cache
+    button(at, "Reset to defaults").click().run()
+    assert {m.label: m.value for m in at.metric}["Claim groups"] == claims_before
+
+
+# --------------------------------------------------------------------------------------------------
+# Untrusted text is escaped everywhere
+
+
+def test_untrusted_text_is_escaped_on_every_page() -> None:
+    evil = article_from_text(
+        '<b onmouseover="x()">evil</b>', EVIL + " The landslide near Kellan Bridge blocked the line."
+    )
+    at = start("overview", articles=[*demo_articles(), evil])
+    for path in PAGES.values():
+        at.switch_page(path).run()
+        assert not at.exception
+        for h in at.html:
+            assert "<script>document" not in h.value
+            assert "<img src" not in h.value
+            assert "<b onmouseover" not in h.value
+    at.switch_page(PAGES["side_by_side"]).run()
+    at.multiselect(key="sbs_sources").set_value(['<b onmouseover="x()">evil</b>', DEMO_IDS[0]]).run()
+    html = texts(at.html)
+    assert "&lt;script&gt;" in html
+    assert "&lt;b onmouseover=&quot;x()&quot;&gt;evil&lt;/b&gt;" in html
+
+
+def test_markdown_escape_neutralises_directives() -> None:
+    out = md_escape(":red[boom] $$x$$ **b** <img src=x>")
+    assert out == r"\:red\[boom\] \$\$x\$\$ \*\*b\*\* \<img src\=x\>"
+
+
+def test_highlight_escapes_and_nests() -> None:
+    text = 'He said "we paid <b>18</b> million" today.'
+    quote = Mark(8, 35, "quote", "overlap", ("vs b: worded differently",))
+    number = Mark(text.index("18"), text.index("18") + 2, "number", "conflict", ('vs b: 18 vs "14"',))
+    out = highlight(text, 0, len(text), [quote, number])
+    assert "<b>" not in out
+    assert "&lt;b&gt;" in out
+    assert 'class="fact kind-number rel-conflict"' in out
+    assert "&quot;14&quot;" in out  # titles are escaped too
+    assert out.count("kind-quote") >= 2  # the quote is cut around the number
+
+
+def test_word_diff_marks_insertions_and_deletions() -> None:
+    out = word_diff_html("cost 14 million euros", "cost 18 million <euros>")
+    assert "<del>14</del>" in out
+    assert "<ins>18</ins>" in out
+    assert "&lt;" in out
+
+
+# --------------------------------------------------------------------------------------------------
+# Pure views
+
+
+def _comparison(at: AppTest) -> Comparison:
+    from ui import controls
+    from ui.compute import cached_comparison
+
+    del at
+    return cached_comparison(tuple(demo_articles()), controls.DEFAULT_ALIGN, "hashing")
+
+
+def _passage(sid: str, i: int, text: str, start: int) -> Passage:
+    return Passage(sid, i, i, start, start + len(text), text)
+
+
+def test_layout_keeps_each_source_in_reading_order() -> None:
+    from core.embed import CachingEmbedder, HashingEmbedder
+    from core.pipeline import compare
+
+    cmp = compare(demo_articles(), CachingEmbedder(HashingEmbedder()), with_facts=False)
+    rows = layout_rows(cmp, cmp.source_ids)
+    for sid in cmp.source_ids:
+        seen = [i for r in rows if sid in r.cells for i in range(r.cells[sid].first, r.cells[sid].last + 1)]
+        assert sorted(seen) == [s.index for s in cmp.sentences[sid]]  # every sentence exactly once
+        in_place = [r.cells[sid].first for r in rows if sid in r.cells and not r.cells[sid].moved]
+        assert in_place == sorted(in_place)
+
+
+def test_fact_marks_take_the_worst_relation_and_flip_sides() -> None:
+    fa = Fact(FactKind.NUMBER, "a", 0, 2, "18", "18")
+    fb = Fact(FactKind.NUMBER, "b", 5, 7, "14", "14")
+    fc = Fact(FactKind.NUMBER, "c", 0, 2, "18", "18")
+    facts = (
+        FactPair(1, "a", "b", FactKind.NUMBER, Relation.CONFLICT, fa, fb, "18 vs 14"),
+        FactPair(1, "a", "c", FactKind.NUMBER, Relation.SAME, fa, fc, ""),
+        FactPair(1, "b", "c", FactKind.NUMBER, Relation.MORE_SPECIFIC, fb, fc, "more"),
+    )
+    cmp = Comparison(articles=(), sentences={}, claims=(), links=(), unique=(), facts=facts)
+    (mark,) = fact_marks(cmp, "a", ["a", "b", "c"])
+    assert mark.rel == "conflict"
+    assert len(mark.notes) == 2
+    (mark,) = fact_marks(cmp, "a", ["a", "c"])
+    assert mark.rel == "same"
+    (mark,) = fact_marks(cmp, "c", ["b", "c"])
+    assert mark.rel == "less"

@@ -1,0 +1,193 @@
+"""End-to-end tests in Debian's Chromium driven by Playwright (no downloaded browser).
+
+The app runs as ``streamlit run app.py`` on 127.0.0.1 with the hashing backend. Skipped when
+/usr/bin/chromium is missing, unless CI=true, where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 60_000
+EVIL_NAME = "evil<img src=x onerror=alert(2)>"
+EVIL_TEXT = (
+    "<script>document.title='pwned'</script> The landslide near Kellan Bridge blocked the Tarrow Valley "
+    'railway, officials said. <img src=x onerror="alert(1)"> Repairs will cost 14 million euros '
+    ":red[now] $$x$$."
+)
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{CHROMIUM} is required in CI (apt-get install -y chromium)", pytrace=False)
+    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}: {err[-2000:]}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer at {url} within {timeout:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    """The base URL of ``streamlit run app.py`` on a free local port, stopped after the module."""
+    port = _free_port()
+    with tempfile.TemporaryDirectory(prefix="newscompare-home-") as home:
+        env = {**os.environ, "NEWSCOMPARE_BACKEND": "hashing", "HOME": home}
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+            "--browser.gatherUsageStats", "false",
+        ]  # fmt: skip
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_healthy(url, proc)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+
+
+@pytest.fixture
+def page(app_url: str) -> Iterator[Any]:
+    """A fresh Chromium page (own profile directory) that records every JavaScript dialog."""
+    with tempfile.TemporaryDirectory(prefix="chromium-") as profile, sync_api.sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            profile,
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1440, "height": 1000},
+        )
+        try:
+            pg = context.new_page()
+            pg.set_default_timeout(TIMEOUT_MS)
+            pg.dialogs = []  # type: ignore[attr-defined]
+
+            def on_dialog(dialog: Any) -> None:
+                pg.dialogs.append(dialog.message)  # type: ignore[attr-defined]
+                dialog.dismiss()
+
+            pg.on("dialog", on_dialog)
+            pg.goto(app_url + "/", timeout=TIMEOUT_MS)
+            yield pg
+        finally:
+            context.close()
+
+
+def _settle(pg: Any) -> None:
+    """Waits until the script run is over (no running indicator) and the DOM has caught up."""
+    pg.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"]')", timeout=TIMEOUT_MS
+    )
+    pg.wait_for_timeout(500)
+
+
+def _go(pg: Any, path: str, marker: str) -> None:
+    pg.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]').first.click()
+    pg.get_by_text(marker, exact=False).first.wait_for()
+    _settle(pg)
+
+
+def test_demo_comparison_and_highlighted_conflict(page: Any) -> None:
+    page.get_by_text("Claim coverage").first.wait_for()
+    _settle(page)
+    metrics = page.locator('[data-testid="stMetric"]')
+    assert metrics.filter(has_text="Sources").first.inner_text().split()[-1] == "4"
+    claims = metrics.filter(has_text="Claim groups").first.inner_text().split()[-1]
+    assert int(claims) > 0
+    # Plotly loads lazily: wait for the three figures (two heatmaps and the coverage matrix) to be drawn.
+    sync_api.expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible()
+    sync_api.expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(3, timeout=TIMEOUT_MS)
+    assert page.get_by_text("eastmere_post").count() > 0
+
+    _go(page, "side_by_side", "aligned claim rows")
+    page.locator(".nc-row").nth(3).wait_for()
+    conflict = page.locator(".nc mark.rel-conflict").first
+    conflict.wait_for()
+    title = conflict.get_attribute("title") or ""
+    assert "conflict" in title  # the hover says what differs ...
+    assert "vs " in title  # ... and against which source
+    assert page.locator(".nc-legend mark.rel-only").count() == 1
+
+
+def test_pasted_markup_is_shown_as_text_not_run(page: Any) -> None:
+    page.get_by_text("Claim coverage").first.wait_for()
+    _settle(page)
+    title = page.title()
+    _go(page, "sources", "Edit a source")
+    page.get_by_label("Name", exact=True).first.fill(EVIL_NAME)
+    page.get_by_label("Headline (optional)").fill("<img src=y onerror=alert(3)>Headline")
+    page.get_by_label("Article text").fill(EVIL_TEXT)
+    page.get_by_role("button", name="Add source").click()
+    page.get_by_text("Loaded sources (5)").wait_for()
+    _settle(page)
+
+    for path, marker in (
+        ("", "Claim coverage"),
+        ("side_by_side", "aligned claim rows"),
+        ("claims", "claim groups"),
+    ):
+        if path:
+            _go(page, path, marker)
+        else:
+            page.locator('[data-testid="stSidebarNav"] a').first.click()
+            page.get_by_text(marker).first.wait_for()
+            _settle(page)
+        assert page.title() == title
+        assert page.dialogs == []  # type: ignore[attr-defined]
+
+    _go(page, "side_by_side", "aligned claim rows")
+    grid = page.locator(".nc").first
+    assert EVIL_NAME in grid.inner_text()  # the name is shown literally ...
+    assert "<script>document.title='pwned'</script>" in grid.inner_text()  # ... and so is the text
+    assert page.locator(".nc script, .nc img").count() == 0  # no element was created from it
+    page.wait_for_timeout(1000)
+    assert page.title() == title
+    assert page.dialogs == []  # type: ignore[attr-defined]

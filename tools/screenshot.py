@@ -1,0 +1,181 @@
+"""Full-page screenshots of every page of the app, for the README: ``python tools/screenshot.py``.
+
+Starts ``streamlit run app.py`` on 127.0.0.1 with the ``hashing`` backend (no model download), drives
+Debian's Chromium with Playwright (never a downloaded browser) and writes ``docs/screenshots/<page>.png``
+(palette-quantised to stay small). ``--url`` uses an app that is already running instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# (file name, URL path, text that shows the page has rendered)
+PAGES = [
+    ("overview", "", "Claim coverage"),
+    ("sources", "sources", "Edit a source"),
+    ("side_by_side", "side_by_side", "aligned claim rows"),
+    ("claims", "claims", "Open a claim side by side"),
+    ("divergences", "divergences", "compared facts"),
+    ("downloads", "downloads", "comparison.json"),
+]
+MAX_BYTES = 400 * 1024
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(url: str, proc: subprocess.Popen[bytes] | None, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"the app at {url} did not become healthy within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def serve_app(backend: str = "hashing") -> Iterator[str]:
+    """Runs ``streamlit run app.py`` on a free local port; yields its base URL; stops it afterwards."""
+    port = free_port()
+    home = tempfile.mkdtemp(prefix="newscompare-home-")
+    env = {
+        **os.environ,
+        "NEWSCOMPARE_BACKEND": backend,
+        "HOME": home,
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def wait_rendered(page: object, marker: str, timeout_ms: int = 60_000) -> None:
+    """Waits until ``marker`` is visible and the script is no longer running."""
+    page.get_by_text(marker, exact=False).first.wait_for(timeout=timeout_ms)  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        '() => !document.querySelector(\'[data-testid="stStatusWidget"] [data-testid="stSpinner"],'
+        ' [data-testid="stStatusWidgetRunningIcon"]\')',
+        timeout=timeout_ms,
+    )
+    page.wait_for_timeout(1200)  # type: ignore[attr-defined] - plotly and fonts settle
+
+
+def full_page_png(page: object, width: int) -> bytes:
+    """A screenshot of the whole scrollable main area (Streamlit scrolls inside a container)."""
+    height = page.evaluate(  # type: ignore[attr-defined]
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]')"
+        " || document.scrollingElement; return Math.ceil(m.scrollHeight) + 40; }"
+    )
+    page.set_viewport_size({"width": width, "height": max(800, min(int(height), 7000))})  # type: ignore[attr-defined]
+    page.wait_for_timeout(800)  # type: ignore[attr-defined]
+    return page.screenshot(full_page=True)  # type: ignore[attr-defined, no-any-return]
+
+
+def shrink(png: bytes) -> bytes:
+    """Palette-quantises a PNG (screens have few colours) so it stays well under 400 KB."""
+    from PIL import Image  # noqa: PLC0415
+
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    for colours in (256, 128, 64):
+        out = io.BytesIO()
+        img.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+            out, format="PNG", optimize=True
+        )
+        if out.tell() <= MAX_BYTES:
+            break
+    return out.getvalue()
+
+
+def take(url: str, out_dir: Path, width: int) -> list[Path]:
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory(prefix="chromium-") as profile, sync_playwright() as pw:
+        browser = pw.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+            viewport={"width": width, "height": 900},
+        )  # fmt: skip
+        try:
+            page = browser.new_page()
+            page.goto(url + "/", timeout=60_000)
+            wait_rendered(page, PAGES[0][2])
+            for name, path, marker in PAGES:
+                page.set_viewport_size({"width": width, "height": 900})
+                if path:
+                    page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]').first.click()
+                wait_rendered(page, marker)
+                target = out_dir / f"{name}.png"
+                target.write_bytes(shrink(full_page_png(page, width)))
+                written.append(target)
+                print(f"{target}: {target.stat().st_size / 1024:.0f} KB")
+        finally:
+            browser.close()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="use an app already running at this URL instead of starting one")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--width", type=int, default=1440)
+    args = parser.parse_args(argv)
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} is missing: apt-get install -y chromium", file=sys.stderr)
+        return 2
+    if args.url:
+        wait_healthy(args.url.rstrip("/"), None)
+        take(args.url.rstrip("/"), args.out, args.width)
+    else:
+        with serve_app() as url:
+            take(url, args.out, args.width)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,178 @@
+"""Plotly figures of the overview. Labels come from untrusted source names: HTML-escaped for Plotly."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import plotly.graph_objects as go
+
+from core.model import Comparison
+from ui.analysis import STATUS_LABELS, PairTables, Status, claim_overall, claim_status
+from ui.render import STATUS_COLOURS, shorten
+
+_FONT = {"family": "Source Sans Pro, sans-serif", "size": 13}
+
+
+def _p(text: str) -> str:
+    """Plotly renders a little HTML in labels; escape untrusted text for it."""
+    return html.escape(text, quote=False)
+
+
+def _layout(fig: go.Figure, height: int) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        font=_FONT,
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+    )
+    fig.update_xaxes(side="top", tickangle=0, automargin=True)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return fig
+
+
+def _labels(sources: tuple[str, ...]) -> list[str]:
+    """Source names for axes: escaped, shortened, wrapped at about 12 characters per line."""
+    out = []
+    for s in sources:
+        words = re.split(r"(?<=[_\-\s])", shorten(s, 36))
+        lines, line = [], ""
+        for w in words:
+            if line and len(line) + len(w) > 12:
+                lines.append(line)
+                line = ""
+            line += w
+        lines.append(line)
+        out.append("<br>".join(_p(x.strip()) for x in lines if x.strip()))
+    return out
+
+
+def shared_heatmap(t: PairTables) -> go.Figure:
+    """Share of claim groups two sources have in common (of those either carries)."""
+    n = len(t.sources)
+    text = [
+        [
+            f"{t.shared[i][j]} claims" if i == j else f"{t.share[i][j]:.0%}<br>({t.shared[i][j]} shared)"
+            for j in range(n)
+        ]
+        for i in range(n)
+    ]
+    names = _labels(t.sources)
+    fig = go.Figure(
+        go.Heatmap(
+            z=[[None if i == j else t.share[i][j] for j in range(n)] for i in range(n)],
+            x=names,
+            y=names,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 12},
+            colorscale="Blues",
+            zmin=0,
+            zmax=1,
+            xgap=3,
+            ygap=3,
+            colorbar={"title": {"text": "shared"}, "tickformat": ".0%", "thickness": 12},
+            hovertemplate="%{y} × %{x}<br>%{text}<extra></extra>",
+        )
+    )
+    return _layout(fig, 110 + 60 * n)
+
+
+def divergence_heatmap(t: PairTables) -> go.Figure:
+    """Fact pairs that are not the same, per pair of sources, with the conflicts among them."""
+    n = len(t.sources)
+    text = [
+        [
+            ""
+            if i == j
+            else f"{t.divergences[i][j]}<br>({t.conflicts[i][j]} conflict{'s' * (t.conflicts[i][j] != 1)})"
+            for j in range(n)
+        ]
+        for i in range(n)
+    ]
+    names = _labels(t.sources)
+    top = max((max(r) for r in t.divergences), default=0)
+    fig = go.Figure(
+        go.Heatmap(
+            z=[[None if i == j else t.divergences[i][j] for j in range(n)] for i in range(n)],
+            x=names,
+            y=names,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 12},
+            colorscale="OrRd",
+            zmin=0,
+            zmax=max(top, 1),
+            xgap=3,
+            ygap=3,
+            colorbar={"title": {"text": "differ"}, "thickness": 12},
+            hovertemplate="%{y} × %{x}<br>%{text} differing facts<extra></extra>",
+        )
+    )
+    return _layout(fig, 110 + 60 * n)
+
+
+def coverage_matrix(cmp: Comparison, *, limit: int = 60) -> tuple[go.Figure, int]:
+    """Claims x sources: who carries which claim, coloured by agreement. Returns (figure, claims shown).
+
+    Claims with conflicts come first, then those with differing facts, then the rest (each by size).
+    """
+    status = claim_status(cmp)
+    overall = claim_overall(cmp)
+    claims = sorted(cmp.claims, key=lambda c: (-overall[c.claim_id], -len(c.passages), c.claim_id))[:limit]
+    ids = cmp.source_ids
+    z: list[list[int]] = []
+    hover: list[list[str]] = []
+    labels: list[str] = []
+    for c in claims:
+        first = c.passages[0]
+        labels.append(_p(f"#{c.claim_id} {shorten(first.text, 42)}"))
+        row, hrow = [], []
+        for sid in ids:
+            st = status.get((c.claim_id, sid), Status.ABSENT)
+            row.append(int(st))
+            p = c.passage(sid)
+            passage = _p(shorten(p.text, 160)) if p else "does not report this claim"
+            hrow.append(f"<b>{_p(sid)}</b> · {STATUS_LABELS[st]}<br>{passage}")
+        z.append(row)
+        hover.append(hrow)
+    # A discrete colour scale: four bands for the four statuses.
+    scale = []
+    for k in range(4):
+        colour = STATUS_COLOURS[Status(k)]
+        scale += [[k / 4, colour], [(k + 1) / 4, colour]]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=_labels(ids),
+            y=labels,
+            customdata=hover,
+            colorscale=scale,
+            zmin=-0.5,
+            zmax=3.5,
+            xgap=2,
+            ygap=2,
+            showscale=False,
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
+    for k in (Status.SAME, Status.DIFFERS, Status.CONFLICT, Status.ABSENT):  # a legend for the colours
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=STATUS_LABELS[k],
+                marker={"size": 12, "symbol": "square", "color": STATUS_COLOURS[k]},
+            )
+        )
+    fig.update_layout(
+        legend={"orientation": "h", "yanchor": "top", "y": -0.01, "xanchor": "left", "x": 0, "title": None},
+        showlegend=True,
+    )
+    _layout(fig, 150 + 26 * len(claims))
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 50, "b": 40})
+    fig.update_xaxes(showgrid=False)
+    fig.update_yaxes(showgrid=False)
+    return fig, len(claims)

@@ -1,0 +1,55 @@
+"""What every page does first: its title, queued messages, and the comparison of the loaded sources."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.model import Comparison
+from ui import controls, state
+from ui.compute import FACTS_MISSING, current_comparison
+from ui.render import CSS, md_escape
+
+_ICONS = {
+    "success": ":material/check_circle:",
+    "info": ":material/info:",
+    "warning": ":material/warning:",
+    "error": ":material/error:",
+}
+
+
+def show_flash() -> None:
+    """Shows the messages queued before the last ``st.rerun`` (already Markdown-escaped)."""
+    for level, message in state.pop_flash():
+        getattr(st, level, st.info)(message, icon=_ICONS.get(level))
+
+
+def header(title: str, caption: str) -> None:
+    st.title(title)
+    st.caption(caption)
+    show_flash()
+
+
+def comparison() -> Comparison | None:
+    """The cached comparison of the loaded sources with the sidebar settings (None after a message)."""
+    cmp = current_comparison(state.articles(), controls.current_config(), controls.current_backend())
+    if cmp is not None:
+        for w in cmp.warnings:
+            if w == FACTS_MISSING:
+                st.warning(w, icon=":material/warning:")
+            else:
+                st.caption(":material/warning: " + md_escape(w))
+    return cmp
+
+
+def styles() -> None:
+    """Injects the shared CSS of highlighted text (a style-only ``st.html`` takes no space)."""
+    st.html(CSS)
+
+
+def demo_banner() -> None:
+    if state.is_demo():
+        st.info(
+            "You are looking at the bundled **demo set**: four invented reports of one invented story. "
+            "Load your own articles on the Sources page.",
+            icon=":material/science:",
+        )

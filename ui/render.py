@@ -1,0 +1,309 @@
+"""HTML for the side-by-side view, the legend and small labels. Pure string building, no Streamlit.
+
+Every piece of article text and every source name is untrusted: it goes through ``esc`` (``html.escape``
+with quotes) before it reaches HTML, and through ``md_escape`` before it reaches any Streamlit element
+that renders Markdown (labels, captions, alerts).
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import itertools
+import re
+from collections.abc import Sequence
+
+from core.model import Article, Comparison, Sentence
+from ui.analysis import REL_LABELS, STATUS_LABELS, Cell, Mark, Row, Status, fact_marks, row_statuses
+
+_MD_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=^&])")
+
+
+def esc(text: str) -> str:
+    """HTML-escapes untrusted text for element content and attribute values."""
+    return html.escape(text, quote=True)
+
+
+def md_escape(text: str) -> str:
+    """Neutralises Markdown, Streamlit directives (``:red[...]``), LaTeX (``$``) and HTML in ``text``."""
+    text = " ".join(text.split())
+    return _MD_SPECIALS.sub(r"\\\1", text)
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------------------------------
+# Styles
+
+REL_COLOURS = {
+    "same": ("#d4efdd", "#2e7d4f"),
+    "more": ("#d3e3ff", "#2155b8"),
+    "less": ("#e6eeff", "#6b8fd6"),
+    "overlap": ("#ffeaa8", "#b07d00"),
+    "conflict": ("#ffc9c4", "#c62828"),
+    "only": ("#e7d7ff", "#6a3cbc"),
+}
+STATUS_COLOURS = {
+    Status.ABSENT: "#eceff3",
+    Status.SAME: "#7cc59b",
+    Status.DIFFERS: "#f2b84b",
+    Status.CONFLICT: "#d9463b",
+}
+
+CSS = (
+    """
+<style>
+.nc-legend {display:flex;flex-wrap:wrap;gap:.35rem .9rem;align-items:center;font-size:.85rem;
+  margin:.2rem 0 .6rem}
+.nc-legend .lbl {color:#555}
+.nc mark, .nc-legend mark {padding:0 .12em;border-radius:3px;color:inherit;
+  border-bottom:2px solid transparent}
+.nc mark.kind-quote, .nc-legend mark.kind-quote {background:transparent;border-bottom-width:2px;
+  border-bottom-style:dotted}
+.nc mark.rel-conflict {font-weight:600}
+.nc mark[title] {cursor:help}
+"""
+    + "\n".join(
+        f".nc mark.rel-{rel}, .nc-legend mark.rel-{rel} {{background:{bg};border-bottom-color:{fg}}}\n"
+        f".nc mark.kind-quote.rel-{rel} {{background:transparent;border-bottom-color:{fg}}}"
+        for rel, (bg, fg) in REL_COLOURS.items()
+    )
+    + """
+.nc mark.rel-less {border-bottom-style:dashed}
+.nc mark.rel-same, .nc-legend mark.rel-same {background:transparent;border-bottom:2px solid #8fcca8}
+.nc {font-size:.93rem;line-height:1.5;color:#1f2430;background:#fff;border-radius:8px}
+.nc-legend {color:#1f2430;background:#fff;border-radius:6px;padding:.2rem .4rem}
+.nc-row {display:grid;gap:.55rem;padding:.45rem 0;border-top:1px solid #e6e8ec;align-items:start}
+.nc-head {position:sticky;top:3.6rem;z-index:2;background:#fff;border-top:none;padding-bottom:.35rem;
+  border-bottom:2px solid #d5d9e0}
+.nc-head .src {font-weight:600;overflow-wrap:anywhere}
+.nc-head .meta {font-weight:400;color:#5f6570;font-size:.8rem;display:block}
+.nc-lab {font-size:.78rem;color:#5f6570;text-align:right;padding-top:.25rem;line-height:1.25}
+.nc-lab b {display:block;font-size:.9rem;color:#1f2430}
+.nc-dot {display:inline-block;width:.6rem;height:.6rem;border-radius:50%;margin-right:.2rem;
+  vertical-align:baseline}
+.nc-cell {padding:.45rem .6rem;border-radius:6px;background:#f7f8fa;border-left:3px solid #c9ced6;
+  overflow-wrap:anywhere;min-width:0}
+.nc-cell.empty {background:transparent;border-left:3px solid transparent;color:#a0a6b0;font-size:.8rem}
+.nc-cell.solo {background:#fff;border:1px dashed #b9a3e3;border-left:3px solid #8f6ad6}
+.nc-cell.solo.seen-elsewhere {border-color:#c9ced6;border-left-color:#9aa1ab}
+.nc-row.st-same .nc-cell:not(.empty) {border-left-color:#7cc59b}
+.nc-row.st-differs .nc-cell:not(.empty) {border-left-color:#f2b84b}
+.nc-row.st-conflict .nc-cell:not(.empty) {border-left-color:#d9463b}
+.nc-tag {display:inline-block;font-size:.72rem;color:#5f6570;background:#eceff3;border-radius:4px;
+  padding:0 .35rem;margin-bottom:.2rem}
+.nc-tag.only {background:#efe3ff;color:#4f2a96}
+.nc-tag.moved {background:#fff1c7;color:#7a5600}
+.nc-h {font-weight:700}
+.nc details {margin-top:.35rem;font-size:.85rem}
+.nc summary {cursor:pointer;color:#2155b8}
+.nc .diff {background:#fff;border:1px solid #e1e4ea;border-radius:4px;padding:.3rem .45rem;margin-top:.25rem}
+.nc ins {background:#d7f5dd;text-decoration:none;border-radius:2px}
+.nc del {background:#ffe0de;color:#8a1f17;border-radius:2px}
+.nc-empty-note {color:#5f6570;padding:1rem 0}
+</style>
+"""
+)
+
+
+def legend_html() -> str:
+    """The colour legend of highlighted facts."""
+    items = "".join(
+        f'<mark class="rel-{rel}">{esc(REL_LABELS[rel])}</mark>'
+        for rel in ("same", "more", "less", "overlap", "conflict", "only")
+    )
+    return (
+        '<div class="nc-legend"><span class="lbl">Facts (numbers, dates, names):</span>'
+        f'{items}<span class="lbl">· quotes are underlined ·</span>'
+        '<span class="lbl">hover a highlight to see what differs</span></div>'
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Text with highlighted facts
+
+
+def highlight(text: str, start: int, end: int, marks: Sequence[Mark]) -> str:
+    """Escaped ``text[start:end]`` with every mark overlapping it wrapped in ``<mark>``.
+
+    Marks may overlap (a number inside a quote): the text is cut at every mark boundary and each piece
+    is wrapped in the innermost atom mark (number, date, name) and the enclosing quote mark.
+    """
+    inside = [m for m in marks if m.start < end and m.end > start and m.end > m.start]
+    if not inside:
+        return esc(text[start:end])
+    cuts = sorted({start, end, *(max(start, m.start) for m in inside), *(min(end, m.end) for m in inside)})
+    out: list[str] = []
+    for x, y in itertools.pairwise(cuts):
+        piece = esc(text[x:y])
+        active = [m for m in inside if m.start <= x and m.end >= y]
+        atoms = [m for m in active if m.kind != "quote"]
+        quotes = [m for m in active if m.kind == "quote"]
+        if atoms:
+            m = min(atoms, key=lambda m: m.end - m.start)
+            piece = _mark(m, piece)
+        if quotes:
+            piece = _mark(min(quotes, key=lambda m: m.end - m.start), piece)
+        out.append(piece)
+    return "".join(out)
+
+
+def _mark(m: Mark, inner: str) -> str:
+    title = f"{m.kind}: {REL_LABELS[m.rel]}\n" + "\n".join(m.notes)
+    return f'<mark class="fact kind-{esc(m.kind)} rel-{esc(m.rel)}" title="{esc(title)}">{inner}</mark>'
+
+
+def sentences_html(
+    article: Article, sentences: Sequence[Sentence], first: int, last: int, marks: Sequence[Mark]
+) -> str:
+    """Sentences ``first..last`` of an article, headings in bold, paragraph breaks kept."""
+    parts: list[str] = []
+    prev_end: int | None = None
+    for s in sentences[first : last + 1]:
+        if prev_end is not None:
+            parts.append("<br>" if "\n" in article.text[prev_end : s.start] else " ")
+        body = highlight(article.text, s.start, s.end, marks)
+        parts.append(f'<span class="nc-h">{body}</span>' if s.is_heading else body)
+        prev_end = s.end
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------------------------------
+# Word diff
+
+_TOKENS = re.compile(r"\w+|[^\w\s]|\s+")
+
+
+def word_diff_html(reference: str, text: str) -> str:
+    """``text`` against ``reference`` word by word: words only here in <ins>, words only there in <del>."""
+    a = _TOKENS.findall(reference)
+    b = _TOKENS.findall(text)
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            out.append(esc("".join(b[j1:j2])))
+            continue
+        removed = "".join(a[i1:i2]).strip()
+        added = "".join(b[j1:j2]).strip()
+        if removed:
+            out.append(f"<del>{esc(removed)}</del>")
+        if removed and added:
+            out.append(" ")
+        if added:
+            out.append(f"<ins>{esc(added)}</ins>")
+        if (i2 > i1 and a[i2 - 1].isspace()) or (j2 > j1 and b[j2 - 1].isspace()):
+            out.append(" ")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------------------------------
+# The side-by-side grid
+
+
+def _grid(n: int) -> str:
+    return f"grid-template-columns:4.6rem repeat({n}, minmax(0, 1fr))"
+
+
+def header_html(cmp: Comparison, sources: Sequence[str]) -> str:
+    cols = []
+    for sid in sources:
+        art = cmp.article(sid)
+        meta = " · ".join(
+            x for x in (shorten(art.title, 90), art.published.isoformat() if art.published else "") if x
+        )
+        cols.append(f'<div class="src">{esc(sid)}<span class="meta">{esc(meta)}</span></div>')
+    return f'<div class="nc-row nc-head" style="{_grid(len(sources))}"><div></div>{"".join(cols)}</div>'
+
+
+def row_html(
+    cmp: Comparison,
+    row: Row,
+    sources: Sequence[str],
+    *,
+    status: Status,
+    marks: dict[str, list[Mark]],
+    unique: set[tuple[str, int]],
+    diff: bool,
+) -> str:
+    """One row: a label column, then one cell per shown source (empty where it says nothing here)."""
+    css = {Status.SAME: "st-same", Status.DIFFERS: "st-differs", Status.CONFLICT: "st-conflict"}.get(
+        status, ""
+    )
+    if row.claim_id is not None:
+        dot = f'<span class="nc-dot" style="background:{STATUS_COLOURS[status]}"></span>'
+        label = f"<b>#{row.claim_id}</b>{dot}{esc(STATUS_LABELS[status])}"
+        anchor = f' id="claim-{row.claim_id}"'
+    else:
+        label, anchor = "", ""
+    reference: Cell | None = next((row.cells[s] for s in sources if s in row.cells), None)
+    cells = []
+    for sid in sources:
+        c = row.cells.get(sid)
+        if c is None:
+            cells.append('<div class="nc-cell empty"></div>')
+            continue
+        art = cmp.article(sid)
+        body = sentences_html(art, cmp.sentences[sid], c.first, c.last, marks.get(sid, ()))
+        tags = ""
+        klass = "nc-cell"
+        if row.claim_id is None:
+            only_here = all((sid, i) in unique for i in range(c.first, c.last + 1))
+            klass += " solo" if only_here else " solo seen-elsewhere"
+            tags = (
+                '<span class="nc-tag only">only in this source</span><br>'
+                if only_here
+                else '<span class="nc-tag">not matched among the shown sources</span><br>'
+            )
+        elif c.moved:
+            tags = (
+                f'<span class="nc-tag moved" title="Shown out of reading order, next to its matches">'
+                f"↕ sentence {c.first + 1} of this source</span><br>"
+            )
+        extra = ""
+        if diff and row.claim_id is not None and reference is not None and c is not reference:
+            ref_text = cmp.article(reference.source_id).text[reference.start : reference.end]
+            extra = (
+                f"<details><summary>Word diff against {esc(reference.source_id)}</summary>"
+                f'<div class="diff">{word_diff_html(ref_text, art.text[c.start : c.end])}</div></details>'
+            )
+        cells.append(f'<div class="{klass}">{tags}{body}{extra}</div>')
+    return (
+        f'<div class="nc-row {css}"{anchor} style="{_grid(len(sources))}">'
+        f'<div class="nc-lab">{label}</div>{"".join(cells)}</div>'
+    )
+
+
+def grid_html(
+    cmp: Comparison,
+    rows: Sequence[Row],
+    statuses: Sequence[Status],
+    sources: Sequence[str],
+    marks: dict[str, list[Mark]],
+    *,
+    diff: bool,
+) -> str:
+    """The whole block of rows (one ``st.html`` call), with a sticky header of source names."""
+    unique = {(p.source_id, i) for p in cmp.unique for i in p.indices}
+    body = "".join(
+        row_html(cmp, r, sources, status=st, marks=marks, unique=unique, diff=diff)
+        for r, st in zip(rows, statuses, strict=True)
+    )
+    if not rows:
+        body = '<div class="nc-empty-note">No rows match the filter.</div>'
+    return f'<div class="nc">{header_html(cmp, sources)}{body}</div>'
+
+
+def claim_preview_html(cmp: Comparison, claim_id: int) -> str:
+    """One claim group as a single side-by-side row (its sources only), with highlighted facts."""
+    claim = next(c for c in cmp.claims if c.claim_id == claim_id)
+    sources = [s for s in cmp.source_ids if claim.passage(s) is not None]
+    row = Row(
+        0, claim_id, {p.source_id: Cell(p.source_id, p.first, p.last, p.start, p.end) for p in claim.passages}
+    )
+    (status,) = row_statuses(cmp, [row], sources)
+    marks = {sid: fact_marks(cmp, sid, sources) for sid in sources}
+    return legend_html() + grid_html(cmp, [row], [status], sources, marks, diff=False)

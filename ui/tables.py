@@ -1,0 +1,66 @@
+"""DataFrames for display (st.dataframe renders cells as plain text, so no escaping is needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from core.model import Comparison, FactPair, Relation
+from ui.analysis import STATUS_LABELS, claim_overall, divergence_counts, fact_value
+
+RELATION_LABELS = {
+    Relation.SAME: "same",
+    Relation.MORE_SPECIFIC: "A more specific",
+    Relation.LESS_SPECIFIC: "A less specific",
+    Relation.OVERLAP: "overlap",
+    Relation.CONFLICT: "conflict",
+    Relation.ONLY_IN_A: "only in A",
+    Relation.ONLY_IN_B: "only in B",
+}
+FACT_COLUMNS = [
+    "claim", "kind", "relation", "source A", "value A", "source B", "value B", "what differs",
+    "text A", "text B",
+]  # fmt: skip
+
+
+def facts_frame(facts: Iterable[FactPair]) -> pd.DataFrame:
+    """One row per compared fact, in plain words."""
+    rows = [
+        {
+            "claim": fp.claim_id,
+            "kind": str(fp.kind),
+            "relation": RELATION_LABELS.get(Relation(fp.relation), str(fp.relation)),
+            "source A": fp.source_a,
+            "value A": fact_value(fp.a),
+            "source B": fp.source_b,
+            "value B": fact_value(fp.b),
+            "what differs": fp.explanation,
+            "text A": fp.a.text if fp.a else "",
+            "text B": fp.b.text if fp.b else "",
+        }
+        for fp in facts
+    ]
+    return pd.DataFrame(rows, columns=FACT_COLUMNS)
+
+
+def claims_table(cmp: Comparison) -> pd.DataFrame:
+    """The N-way table: one row per claim group, one column per source with its passage."""
+    overall = claim_overall(cmp)
+    counts = divergence_counts(cmp)
+    rows = []
+    for claim in cmp.claims:
+        n_div, n_con = counts.get(claim.claim_id, (0, 0))
+        row: dict[str, object] = {
+            "claim": claim.claim_id,
+            "sources": len(claim.passages),
+            "agreement": STATUS_LABELS[overall[claim.claim_id]],
+            "differing facts": n_div,
+            "conflicts": n_con,
+        }
+        for sid in cmp.source_ids:
+            p = claim.passage(sid)
+            row[sid] = p.text if p else ""
+        rows.append(row)
+    columns = ["claim", "sources", "agreement", "differing facts", "conflicts", *cmp.source_ids]
+    return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,75 @@
+"""Claims: the N-way table, one row per claim group and one column per source, with a jump to the row."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import page, state
+from ui.render import claim_preview_html, shorten
+from ui.tables import claims_table
+
+page.header(
+    "Claims",
+    "Every claim group: which sources carry it, in their own words, and whether their facts agree. "
+    "Sort by clicking a column header; select a row to open it side by side.",
+)
+cmp = page.comparison()
+if cmp is not None:
+    if not cmp.claims:
+        st.info("No passage is shared by two sources with the current settings.", icon=":material/info:")
+    else:
+        frame = claims_table(cmp)
+        ids = list(cmp.source_ids)
+        c1, c2, c3 = st.columns([3, 3, 2])
+        query = c1.text_input("Search the passages", key="claims_query", placeholder="word or number")
+        must = c2.multiselect("Carried by", ids, key="claims_sources", placeholder="any source")
+        agreement = c3.multiselect(
+            "Agreement",
+            ["conflict", "differing facts", "all same"],
+            key="claims_agreement",
+            placeholder="any",
+        )
+        shown = frame
+        if query.strip():
+            q = query.strip().lower()
+            hit = shown[ids].apply(lambda col: col.str.lower().str.contains(q, regex=False))
+            shown = shown[hit.any(axis=1)]
+        for sid in must:
+            shown = shown[shown[sid] != ""]
+        if agreement:
+            shown = shown[shown["agreement"].isin(agreement)]
+        st.caption(f"{len(shown)} of {len(frame)} claim groups")
+        event = st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            height=min(640, 38 + 35 * max(len(shown), 3)),
+            on_select="rerun",
+            selection_mode="single-row",
+            key="claims_table",
+            column_config={
+                "claim": st.column_config.NumberColumn("claim", format="#%d", width="small", pinned=True),
+                "sources": st.column_config.NumberColumn("sources", width="small"),
+                "differing facts": st.column_config.NumberColumn("differing", width="small"),
+                "conflicts": st.column_config.NumberColumn("conflicts", width="small"),
+                **{sid: st.column_config.TextColumn(sid, width="medium") for sid in ids},
+            },
+        )
+        options = [int(c) for c in shown["claim"]]
+        selected = event.selection.rows if event is not None else []
+        if selected and selected[0] < len(options):
+            st.session_state["claims_jump"] = options[selected[0]]
+        if options:
+            first = {c.claim_id: c.passages[0].text for c in cmp.claims}
+            c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+            target = c1.selectbox(
+                "Open a claim side by side",
+                options,
+                key="claims_jump",
+                format_func=lambda cid: f"#{cid} — {shorten(first[cid], 100)}",
+            )
+            if c2.button("Show side by side", type="primary", icon=":material/view_column:", width="stretch"):
+                st.session_state[state.FOCUS_CLAIM] = target
+                st.switch_page("views/side_by_side.py")
+            page.styles()
+            st.html(claim_preview_html(cmp, target))

@@ -1,0 +1,66 @@
+"""Divergences: every compared fact, filterable by kind, relation and source."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import page, state
+from ui.analysis import ranked_divergences
+from ui.tables import RELATION_LABELS, facts_frame
+
+page.header(
+    "Divergences",
+    "Every number, date, name and quote compared between two aligned passages. A is the source on the "
+    "left of the pair: “A more specific” means A states more detail than B.",
+)
+cmp = page.comparison()
+if cmp is not None:
+    if not cmp.facts:
+        st.info(
+            "No facts were compared: no aligned passages hold numbers, dates, names or quotes.",
+            icon=":material/info:",
+        )
+    else:
+        ids = list(cmp.source_ids)
+        c1, c2, c3, c4 = st.columns([2, 3, 3, 2], vertical_alignment="bottom")
+        kinds = c1.multiselect(
+            "Kind", ["number", "date", "name", "quote"], key="div_kinds", placeholder="all"
+        )
+        labels = [v for k, v in RELATION_LABELS.items() if k != "same"]
+        relations = c2.multiselect("Relation", labels, key="div_relations", placeholder="all differing")
+        sources = c3.multiselect("Sources", ids, key="div_sources", placeholder="any source")
+        include_same = c4.toggle(
+            "Include same", key="div_same", help="Also list facts both sources state alike."
+        )
+        facts = list(cmp.facts) if include_same else ranked_divergences(cmp.facts)
+        frame = facts_frame(facts)
+        if kinds:
+            frame = frame[frame["kind"].isin(kinds)]
+        if relations:
+            keep = set(relations) | ({"same"} if include_same else set())
+            frame = frame[frame["relation"].isin(keep)]
+        if sources:
+            frame = frame[frame["source A"].isin(sources) | frame["source B"].isin(sources)]
+        st.caption(f"{len(frame)} compared facts")
+        st.dataframe(
+            frame,
+            hide_index=True,
+            width="stretch",
+            height=min(700, 38 + 35 * max(len(frame), 3)),
+            key="div_table",
+            column_config={
+                "claim": st.column_config.NumberColumn("claim", format="#%d", width="small", pinned=True),
+                "what differs": st.column_config.TextColumn("what differs", width="large"),
+            },
+        )
+        if len(frame):
+            c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+            target = c1.selectbox(
+                "Open a claim side by side",
+                sorted(set(frame["claim"])),
+                key="div_jump",
+                format_func=lambda c: f"#{c}",
+            )
+            if c2.button("Show side by side", icon=":material/view_column:", width="stretch"):
+                st.session_state[state.FOCUS_CLAIM] = int(target)
+                st.switch_page("views/side_by_side.py")

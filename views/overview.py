@@ -1,0 +1,93 @@
+"""Overview: headline numbers, source x source heatmaps, the claim coverage matrix, top divergences."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import streamlit as st
+
+from core.model import Relation
+from ui import charts, page
+from ui.analysis import pair_tables, ranked_divergences
+from ui.tables import facts_frame
+
+page.header(
+    "Overview",
+    "Which outlets report the same things, where their figures, dates, names and quotes disagree, "
+    "and what only one of them reports.",
+)
+page.demo_banner()
+cmp = page.comparison()
+if cmp is not None:
+    n_src = len(cmp.articles)
+    everywhere = sum(1 for c in cmp.claims if len(c.passages) == n_src)
+    diverging = [fp for fp in cmp.facts if fp.relation != Relation.SAME]
+    by_kind = Counter(str(fp.kind) for fp in diverging)
+    conflicts = sum(1 for fp in diverging if fp.relation == Relation.CONFLICT)
+
+    cols = st.columns(5)
+    cols[0].metric("Sources", n_src, border=True)
+    cols[1].metric(
+        "Claim groups", len(cmp.claims), help="Passages that two or more sources share.", border=True
+    )
+    cols[2].metric("Shared by all", everywhere, help="Claim groups every source carries.", border=True)
+    cols[3].metric("Unique passages", len(cmp.unique), help="Sentences only one source has.", border=True)
+    cols[4].metric("Divergences", len(diverging), help="Compared facts that are not the same.", border=True)
+    cols = st.columns(5)
+    cols[0].metric("Conflicts", conflicts, help="Facts that contradict each other.", border=True)
+    for col, (kind, label) in zip(
+        cols[1:],
+        [("number", "Numbers"), ("date", "Dates"), ("name", "Names"), ("quote", "Quotes")],
+        strict=True,
+    ):
+        col.metric(f"{label} differing", by_kind.get(kind, 0), border=True)
+
+    tables = pair_tables(cmp)
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Claims in common", anchor=False)
+        st.caption("Share of the claim groups either source carries that both carry.")
+        st.plotly_chart(charts.shared_heatmap(tables), key="shared_heatmap", config={"displayModeBar": False})
+    with right:
+        st.subheader("Differing facts per pair", anchor=False)
+        st.caption("Compared facts that are not the same, with the conflicts among them.")
+        st.plotly_chart(
+            charts.divergence_heatmap(tables), key="divergence_heatmap", config={"displayModeBar": False}
+        )
+
+    st.subheader("Most important divergences", anchor=False)
+    top = ranked_divergences(cmp.facts)
+    if top:
+        st.caption("Conflicts first, then facts only one source states, then differences in detail.")
+        st.dataframe(
+            facts_frame(top[:12]).drop(columns=["text A", "text B"]),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "claim": st.column_config.NumberColumn("claim", format="#%d", width="small"),
+                "kind": st.column_config.TextColumn("kind", width="small"),
+                "what differs": st.column_config.TextColumn("what differs", width="large"),
+            },
+        )
+        if len(top) > 12:
+            st.page_link(
+                "views/divergences.py", label=f"All {len(top)} divergences", icon=":material/arrow_forward:"
+            )
+    else:
+        st.success("No compared facts differ between the sources.", icon=":material/check_circle:")
+
+    st.subheader("Claim coverage", anchor=False)
+    if cmp.claims:
+        fig, shown = charts.coverage_matrix(cmp)
+        st.caption(
+            "One row per claim group, one column per source: who carries which claim and whether its facts "
+            "agree. Hover a cell for the passage."
+            + (
+                f" Showing the {shown} most divergent of {len(cmp.claims)} claims."
+                if shown < len(cmp.claims)
+                else ""
+            )
+        )
+        st.plotly_chart(fig, key="coverage", config={"displayModeBar": False})
+    else:
+        st.info("No passage is shared by two sources with the current settings.", icon=":material/info:")

@@ -1,0 +1,83 @@
+"""Side by side: aligned passages on one row, the rest in reading order, facts highlighted by relation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import page, state
+from ui.analysis import Status, fact_marks, layout_rows, row_statuses
+from ui.render import grid_html, legend_html
+
+ROWS_PER_PAGE = 40
+FILTERS = {
+    "all": "All rows",
+    "divergent": "Differing facts",
+    "conflict": "Conflicts",
+    "unique": "Unmatched passages",
+}
+
+page.header(
+    "Side by side",
+    "Passages that say the same thing share a row; everything else stays in place, so each column reads "
+    "in its source's order.",
+)
+page.styles()
+cmp = page.comparison()
+if cmp is not None:
+    ids = list(cmp.source_ids)
+    claims = {c.claim_id: c for c in cmp.claims}
+    focus = st.session_state.get(state.FOCUS_CLAIM)
+    if focus not in claims:
+        focus = None
+
+    # The selection survives renames and removals; a jump to a claim adds the sources that carry it.
+    chosen = [s for s in st.session_state.get("sbs_sources", []) if s in ids]
+    if not chosen:
+        chosen = ids if len(ids) <= 5 else ids[:4]
+    if focus is not None and sum(s in chosen for s in claims[focus].sources) < 2:
+        chosen = [s for s in ids if s in chosen or s in claims[focus].sources]
+    st.session_state["sbs_sources"] = chosen
+
+    sources = st.multiselect("Sources to compare", ids, key="sbs_sources", placeholder="Choose two or more")
+    c2, c3 = st.columns([4, 1], vertical_alignment="bottom")
+    view = c2.segmented_control(
+        "Show", list(FILTERS), format_func=FILTERS.__getitem__, key="sbs_filter", default="all"
+    )
+    diff = c3.toggle("Word diff", key="sbs_diff", help="Add a word-level diff to every aligned passage.")
+    st.html(legend_html())
+
+    if len(sources) < 2:
+        st.info("Choose at least two sources.", icon=":material/info:")
+    else:
+        sources = [s for s in ids if s in sources]  # always in the loaded order
+        rows = layout_rows(cmp, sources)
+        statuses = row_statuses(cmp, rows, sources)
+        pairs = list(zip(rows, statuses, strict=True))
+        if focus is not None:
+            b1, b2 = st.columns([5, 1], vertical_alignment="center")
+            b1.info(f"Showing claim #{focus} only.", icon=":material/filter_alt:")
+            if b2.button("Show all rows", icon=":material/close:", width="stretch"):
+                st.session_state[state.FOCUS_CLAIM] = None
+                st.rerun()
+            pairs = [(r, s) for r, s in pairs if r.claim_id == focus]
+        elif view == "divergent":
+            pairs = [(r, s) for r, s in pairs if s in (Status.DIFFERS, Status.CONFLICT)]
+        elif view == "conflict":
+            pairs = [(r, s) for r, s in pairs if s == Status.CONFLICT]
+        elif view == "unique":
+            pairs = [(r, s) for r, s in pairs if r.claim_id is None]
+
+        aligned = sum(1 for r in rows if r.claim_id is not None)
+        n_pages = max(1, -(-len(pairs) // ROWS_PER_PAGE))
+        caption = f"{len(pairs)} of {len(rows)} rows · {aligned} aligned claim rows"
+        if n_pages > 1:
+            p = st.selectbox(
+                "Rows",
+                range(n_pages),
+                key="sbs_page",
+                format_func=lambda i: f"{i * ROWS_PER_PAGE + 1}–{min(len(pairs), (i + 1) * ROWS_PER_PAGE)}",
+            )
+            pairs = pairs[p * ROWS_PER_PAGE : (p + 1) * ROWS_PER_PAGE]
+        st.caption(caption)
+        marks = {sid: fact_marks(cmp, sid, sources) for sid in sources}
+        st.html(grid_html(cmp, [r for r, _ in pairs], [s for _, s in pairs], sources, marks, diff=bool(diff)))

@@ -1,0 +1,237 @@
+"""Sources: what is loaded, adding (paste, files, link), renaming, dating and removing sources."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.config import DEFAULT_LIMITS
+from core.fetch import FetchError, fetch_article
+from core.ingest import IngestError, article_from_text
+from ui import page, state
+from ui.render import esc, md_escape
+from ui.sources import UPLOAD_TYPES, from_paste, from_upload, name_from_url, slug
+
+page.header(
+    "Sources",
+    "The articles being compared. Add reports of the same story by pasting text, uploading files or "
+    "giving a link; rename them, set their publication dates or remove them.",
+)
+st.session_state.setdefault("form_round", 0)
+ROUND = st.session_state["form_round"]  # bumped after a successful add, so the forms start empty
+
+
+def done(message: str) -> None:
+    """Queues a success message and reruns with fresh, empty forms."""
+    state.flash("success", message)
+    st.session_state["form_round"] = ROUND + 1
+    st.rerun()
+
+
+# --------------------------------------------------------------------------------------------------
+# What is loaded
+
+articles = state.articles()
+st.subheader(f"Loaded sources ({len(articles)})", anchor=False)
+if articles:
+    table = pd.DataFrame(
+        [
+            {
+                "name": a.source_id,
+                "title": a.title,
+                "published": a.published,
+                "origin": a.origin,
+                "characters": len(a.text),
+                "notes": "; ".join(a.notes),
+            }
+            for a in articles
+        ]
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+            "characters": st.column_config.NumberColumn("characters", format="%d"),
+        },
+        key="sources_table",
+    )
+else:
+    st.info("No sources loaded. Add some below or reload the demo set.", icon=":material/info:")
+total = sum(len(a.text) for a in articles)
+st.caption(
+    f"{total:,} of {DEFAULT_LIMITS.max_total_chars:,} characters and {len(articles)} of "
+    f"{DEFAULT_LIMITS.max_sources} sources used."
+)
+c1, c2, _ = st.columns([1, 1, 3])
+if c1.button("Reload the demo set", icon=":material/science:", disabled=state.is_demo(), width="stretch"):
+    state.load_demo()
+    done("Reloaded the demo set.")
+with c2.popover("Remove all", icon=":material/delete_sweep:", disabled=not articles, width="stretch"):
+    st.write("Remove every loaded source?")
+    if st.button("Yes, remove all", type="primary", key="confirm_clear"):
+        state.clear()
+        done("Removed all sources.")
+
+# --------------------------------------------------------------------------------------------------
+# Adding sources
+
+st.subheader("Add sources", anchor=False)
+paste_tab, upload_tab, url_tab = st.tabs(
+    [
+        ":material/content_paste: Paste text",
+        ":material/upload_file: Upload files",
+        ":material/link: From a link",
+    ]
+)
+
+with paste_tab, st.form(f"paste_form_{ROUND}", border=False):
+    c1, c2, c3 = st.columns([2, 3, 1.3])
+    name = c1.text_input(
+        "Name", key=f"paste_name_{ROUND}", placeholder="e.g. daily-herald", max_chars=state.MAX_NAME_CHARS
+    )
+    title = c2.text_input("Headline (optional)", key=f"paste_title_{ROUND}")
+    published = c3.date_input("Publication date", value=None, key=f"paste_date_{ROUND}", format="YYYY-MM-DD")
+    text = st.text_area(
+        "Article text",
+        key=f"paste_text_{ROUND}",
+        height=200,
+        placeholder="Paste the body of the article here.",
+    )
+    if st.form_submit_button("Add source", type="primary", icon=":material/add:"):
+        given = state.clean_name(name)
+        problem = state.check_name(given) if given else None
+        if problem:
+            st.error(md_escape(problem), icon=":material/error:")
+        else:
+            sid = given or state.unique_name(slug(title) or "pasted")
+            try:
+                article = from_paste(sid, title, text, published)
+            except IngestError as exc:
+                st.error(md_escape(str(exc)), icon=":material/error:")
+            else:
+                problem = state.add(article)
+                if problem:
+                    st.error(md_escape(problem), icon=":material/error:")
+                else:
+                    done(f"Added “{md_escape(sid)}”.")
+
+with upload_tab, st.form(f"upload_form_{ROUND}", border=False):
+    files = st.file_uploader(
+        "Article files",
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key=f"upload_files_{ROUND}",
+        help="Plain text, Markdown or saved web pages, up to "
+        f"{DEFAULT_LIMITS.max_upload_bytes // 2**20} MB each. "
+        "Each file becomes a source named after the file.",
+    )
+    if st.form_submit_button("Add files", type="primary", icon=":material/add:"):
+        added: list[str] = []
+        errors: list[str] = []
+        for f in files or []:
+            sid = state.clean_name(f.name.rsplit(".", 1)[0]) or "file"
+            try:
+                article = from_upload(f.name, f.getvalue(), sid)
+            except IngestError as exc:
+                errors.append(str(exc))
+                continue
+            problem = state.add(article)
+            if problem:
+                errors.append(f"{f.name}: {problem}")
+            else:
+                added.append(sid)
+        if not files:
+            st.warning("Choose one or more files first.", icon=":material/warning:")
+        elif added:  # show the new list at once; the messages about refused files come along
+            for e in errors:
+                state.flash("error", md_escape(e))
+            done("Added " + ", ".join(f"“{md_escape(a)}”" for a in added) + ".")
+        for e in errors:
+            st.error(md_escape(e), icon=":material/error:")
+
+with url_tab, st.form(f"url_form_{ROUND}", border=False):
+    c1, c2 = st.columns([3, 1])
+    url = c1.text_input("Link to the article", key=f"url_value_{ROUND}", placeholder="https://…")
+    url_name = c2.text_input("Name (optional)", key=f"url_name_{ROUND}", max_chars=state.MAX_NAME_CHARS)
+    st.caption("The page is fetched once by the server; only public http(s) addresses are allowed.")
+    if st.form_submit_button("Fetch and add", type="primary", icon=":material/download:"):
+        given = state.clean_name(url_name)
+        problem = state.check_name(given) if given else None
+        if not url.strip():
+            st.error("Enter a link first.", icon=":material/error:")
+        elif problem:
+            st.error(md_escape(problem), icon=":material/error:")
+        else:
+            try:
+                with st.spinner("Fetching the page…"):
+                    fetched = fetch_article(url.strip())
+                sid = given or state.unique_name(name_from_url(fetched.final_url))
+                article = article_from_text(
+                    sid,
+                    fetched.text,
+                    title=fetched.title,
+                    published=fetched.published,
+                    origin=f"url:{fetched.final_url}",
+                    notes=tuple(fetched.notes),
+                )
+            except (FetchError, IngestError) as exc:
+                st.error(md_escape(f"Could not add the link: {exc}"), icon=":material/error:")
+            else:
+                problem = state.add(article)
+                if problem:
+                    st.error(md_escape(problem), icon=":material/error:")
+                else:
+                    done(f"Added “{md_escape(sid)}” from the link.")
+
+# --------------------------------------------------------------------------------------------------
+# Editing one source
+
+if articles:
+    st.subheader("Edit a source", anchor=False)
+    ids = [a.source_id for a in articles]
+    pending = st.session_state.pop("edit_source_next", None)
+    if pending in ids:
+        st.session_state["edit_source"] = pending
+    if st.session_state.get("edit_source") not in ids:
+        st.session_state["edit_source"] = ids[0]
+    sid = st.selectbox("Source", ids, key="edit_source")
+    art = next(a for a in articles if a.source_id == sid)
+    form_id = f"{ROUND}_{ids.index(sid)}_{hash(art) & 0xFFFFFFFF:x}"  # new widgets for a new source
+    with st.form(f"edit_form_{form_id}", border=True):
+        c1, c2, c3 = st.columns([2, 3, 1.3])
+        new_name = c1.text_input(
+            "Name", value=art.source_id, max_chars=state.MAX_NAME_CHARS, key=f"edit_name_{form_id}"
+        )
+        new_title = c2.text_input("Headline", value=art.title, key=f"edit_title_{form_id}")
+        new_date = c3.date_input(
+            "Publication date", value=art.published, key=f"edit_date_{form_id}", format="YYYY-MM-DD"
+        )
+        b1, b2, _ = st.columns([1, 1, 3])
+        save = b1.form_submit_button("Save changes", type="primary", icon=":material/save:", width="stretch")
+        delete = b2.form_submit_button("Remove source", icon=":material/delete:", width="stretch")
+    if save:
+        problem = state.update(sid, new_name=new_name, title=new_title, published=new_date)
+        if problem:
+            st.error(md_escape(problem), icon=":material/error:")
+        else:
+            st.session_state["edit_source_next"] = state.clean_name(new_name)
+            state.flash("success", f"Saved “{md_escape(state.clean_name(new_name))}”.")
+            st.rerun()
+    if delete:
+        state.remove(sid)
+        state.flash("success", f"Removed “{md_escape(sid)}”.")
+        st.rerun()
+    with st.expander("Cleaned text", icon=":material/article:", expanded=False):
+        if art.notes:
+            st.caption("Notes: " + md_escape("; ".join(art.notes)))
+        paragraphs = "".join(f"<p>{esc(p)}</p>" for p in art.text.split("\n\n"))
+        st.html(f'<div class="nc" style="max-height:24rem;overflow:auto">{paragraphs}</div>')
+        if art.removed:
+            st.caption("Lines removed as page furniture (bylines, timestamps, credits, footers):")
+            st.html(
+                '<ul style="font-size:.85rem;color:#5f6570">'
+                + "".join(f"<li>{esc(line)}</li>" for line in art.removed)
+                + "</ul>"
+            )
