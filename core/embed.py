@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import logging
 import os
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
@@ -167,8 +169,18 @@ class CachingEmbedder:
 BACKENDS = ("torch", "onnx", "hashing")
 
 
+log = logging.getLogger(__name__)
+
+
 def load_embedder(backend: str = "torch") -> Embedder:
     """Builds a backend by name. ``onnx`` falls back to ``torch`` when onnxruntime cannot run it."""
+    t0 = time.perf_counter()
+    embedder = _build(backend)
+    log.info("loaded embedding backend %s (%s) in %.2f s", backend, embedder.name, time.perf_counter() - t0)
+    return embedder
+
+
+def _build(backend: str) -> Embedder:
     if backend == "hashing":
         return HashingEmbedder()
     if backend == "torch":
@@ -179,8 +191,6 @@ def load_embedder(backend: str = "torch") -> Embedder:
 
             return OnnxEmbedder()
         except Exception as exc:  # noqa: BLE001 - any failure of the optional backend falls back
-            import logging  # noqa: PLC0415
-
-            logging.getLogger(__name__).warning("ONNX backend unavailable (%s); using torch", exc)
+            log.warning("ONNX backend unavailable (%s); using torch", exc)
             return SentenceTransformerEmbedder()
     raise ValueError(f"unknown embedding backend {backend!r}; choose one of {', '.join(BACKENDS)}")

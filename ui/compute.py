@@ -33,9 +33,10 @@ FACTS_MISSING = "Fact comparison (numbers, dates, names, quotes) is not availabl
 
 
 def default_backend() -> str:
-    """The backend named by ``NEWSCOMPARE_BACKEND`` (default ``torch``), if it is a known one."""
-    name = os.environ.get(BACKEND_ENV, "torch").strip().lower()
-    return name if name in BACKENDS else "torch"
+    """The backend named by ``NEWSCOMPARE_BACKEND``, else ``onnx`` (int8: fast and small enough for
+    Streamlit Cloud's memory; ``load_embedder`` falls back to ``torch`` when it cannot be built)."""
+    name = os.environ.get(BACKEND_ENV, "onnx").strip().lower()
+    return name if name in BACKENDS else "onnx"
 
 
 @st.cache_resource(max_entries=len(BACKENDS), show_spinner=False)
