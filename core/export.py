@@ -60,6 +60,9 @@ def claims_frame(cmp: Comparison) -> pd.DataFrame:
         if fp.relation != "same":
             n_div[fp.claim_id] = n_div.get(fp.claim_id, 0) + 1
     ids = list(cmp.source_ids)
+    fixed = ["claim_id", "n_sources", "divergences"]
+    # A source named like a fixed column ("claim_id.txt") must not overwrite it.
+    columns = [f"{sid} (source)" if sid in fixed else sid for sid in ids]
     rows = []
     for claim in cmp.claims:
         row: dict[str, Any] = {
@@ -67,11 +70,11 @@ def claims_frame(cmp: Comparison) -> pd.DataFrame:
             "n_sources": len(claim.passages),
             "divergences": n_div.get(claim.claim_id, 0),
         }
-        for sid in ids:
+        for sid, column in zip(ids, columns, strict=True):
             p = claim.passage(sid)
-            row[sid] = p.text if p else ""
+            row[column] = p.text if p else ""
         rows.append(row)
-    return pd.DataFrame(rows, columns=["claim_id", "n_sources", "divergences", *ids])
+    return pd.DataFrame(rows, columns=[*fixed, *columns])
 
 
 def unique_frame(cmp: Comparison) -> pd.DataFrame:
@@ -140,9 +143,26 @@ def to_json(cmp: Comparison) -> str:
     return json.dumps(to_json_dict(cmp), ensure_ascii=False, indent=1, default=str)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula ("=HYPERLINK(...)") gets a leading apostrophe
+    (the OWASP advice for CSV injection). Numbers are left alone; the JSON keeps the exact text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM so spreadsheet programs read accents correctly."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """CSV in UTF-8 with BOM (so spreadsheet programs read accents), text cells defused against formula
+    injection: the text of a cell that starts with = + - @ is prefixed with an apostrophe."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]) and not pd.api.types.is_bool_dtype(safe[column]):
+            safe[column] = safe[column].map(_defuse)
+    safe.columns = [str(_defuse(c)) for c in safe.columns]
+    return safe.to_csv(index=False).encode("utf-8-sig")
 
 
 def write_tables(cmp: Comparison, out_dir: Path, *, include_same: bool = False) -> list[Path]:

@@ -79,24 +79,26 @@ _QUOTE_MAP = str.maketrans(
 )  # fmt: skip
 # Zero-width characters, bidirectional controls and C0/C1 controls other than newline.
 _INVISIBLE = re.compile(
-    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]"
+    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u061c\u180e\u034f\U000e0000-\U000e007f\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]"
 )
 _SPACES = re.compile(r"[ ]{2,}")
 
 
 def normalise_characters(text: str) -> str:
     """NFC, unified line endings and quotes, no invisible or control characters, single spaces."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text.translate(_QUOTE_MAP))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # NFC after removing invisibles: "e\u200b\u0301" only composes once the zero-width space is gone.
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text.translate(_QUOTE_MAP)))
     return _SPACES.sub(" ", text)
 
 
 # --------------------------------------------------------------------------------------------------
 # Markdown and HTML to plain text
 
-_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+# Bounded repeats: an unclosed "[", "*" or "_" must not scan to the end of a long line from every start.
+_MD_IMAGE = re.compile(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)")
+_MD_LINK = re.compile(r"\[([^\]\n]{1,500})\]\([^)\n]{0,2000}\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.{1,300}?)(?<=\S)\1")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE)
 _MD_LIST = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+", re.MULTILINE)
 _MD_QUOTE = re.compile(r"^\s{0,3}>\s?", re.MULTILINE)
@@ -371,6 +373,9 @@ def article_from_text(
     elif fmt == "markdown":
         md_title, text = markdown_to_text(text)
         title = title or md_title
+    if len(text) > 2 * limits.max_article_chars:
+        # Furniture is found line by line, so a huge paste is cut (generously) before cleaning.
+        text = text[: 2 * limits.max_article_chars]
     text = normalise_characters(text)
     title = " ".join(normalise_characters(title).split())
     if len(title) > 300:

@@ -55,8 +55,10 @@ def _is_boundary(text: str, end: int, punct: str) -> bool:
     if first.isalpha() and not first.isascii() and not first.isupper() and first.lower() != first:
         return False
     if punct.startswith(".") and not punct.startswith("..."):
-        before = _WORD_BEFORE.search(text, 0, end - len(punct) + 1)
-        token = before.group(1) if before else ""
+        stop = end - len(punct) + 1
+        window = max(0, stop - 64)  # a bounded look-back: searching from 0 is quadratic in the text
+        before = _WORD_BEFORE.search(text, window, stop)
+        token = before.group(1) if before and (before.start() > window or window == 0) else ""
         bare = token.rstrip(".").lower()
         if bare in _ABBREVIATIONS:
             return False

@@ -1,0 +1,235 @@
+"""Every limit in ``core.config.Limits`` is enforced and reported to the user with a message."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.config import DEFAULT_LIMITS, Limits
+from core.embed import HashingEmbedder
+from core.ingest import IngestError, article_from_bytes, article_from_text
+from core.model import Article
+from core.pipeline import CompareError, check_limits, compare
+from core.segment import split_sentences
+
+REPO = Path(__file__).resolve().parents[1]
+STORY = (
+    "The council approved the new bridge on Monday after a long debate. "
+    "Work starts in March and will cost 4.5 million euros, the mayor said. "
+    "Residents welcomed the decision."
+)
+
+
+class RecordingEmbedder(HashingEmbedder):
+    """The hashing fake, remembering every text it was asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__(dim=64)
+        self.seen: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.seen.extend(texts)
+        return super().encode(texts)
+
+
+def one_line(exc: BaseException) -> str:
+    message = str(exc)
+    assert message
+    assert "\n" not in message
+    return message
+
+
+def test_limits_fields_are_all_tested() -> None:
+    """A new field in Limits needs a test here."""
+    assert {f.name for f in dataclasses.fields(Limits)} == {
+        "max_upload_bytes", "max_sources", "max_total_chars", "max_article_chars", "max_sentence_chars"
+    }  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------------
+# max_upload_bytes
+
+
+@pytest.mark.parametrize("name", ["big.txt", "big.md", "big.html"])
+def test_upload_size_small_limit(name: str) -> None:
+    limits = Limits(max_upload_bytes=1_000)
+    data = (STORY + "\n\n").encode() * 20
+    assert len(data) > 1_000
+    with pytest.raises(IngestError) as info:
+        article_from_bytes(name, data, limits=limits)
+    assert re.fullmatch(
+        rf"{re.escape(name)}: the file is [\d.]+ MB; the limit is \d+ MB", one_line(info.value)
+    )
+    ok = data[: 1_000 - 2].decode(errors="ignore")
+    assert article_from_bytes(name, ok.encode(), limits=limits).text
+
+
+def test_upload_size_default_limit() -> None:
+    cap = DEFAULT_LIMITS.max_upload_bytes
+    line = (STORY + "\n\n").encode()
+    fits = line * (cap // len(line))
+    assert len(fits) <= cap
+    with pytest.raises(IngestError) as info:
+        article_from_bytes("over.txt", fits + line)
+    message = one_line(info.value)
+    assert message.startswith("over.txt: the file is")
+    assert f"the limit is {cap / 1e6:.0f} MB" in message
+    # At the cap, the file is read (and then cut to max_article_chars with a note).
+    art = article_from_bytes("fits.txt", fits)
+    assert len(art.text) <= DEFAULT_LIMITS.max_article_chars
+    assert any("cut" in n for n in art.notes)
+
+
+def test_streamlit_upload_cap_matches_limit() -> None:
+    """.streamlit/config.toml's maxUploadSize (MiB) is the same limit as Limits.max_upload_bytes."""
+    config_path = REPO / ".streamlit" / "config.toml"
+    if not config_path.is_file():
+        pytest.skip(".streamlit/config.toml is absent")
+    config = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] * 2**20 == DEFAULT_LIMITS.max_upload_bytes
+
+
+# --------------------------------------------------------------------------------------------------
+# max_sources
+
+
+def _articles(n: int, text: str = STORY) -> list[Article]:
+    return [Article(f"s{k:02d}", "", text) for k in range(n)]
+
+
+def test_max_sources_default() -> None:
+    embedder = RecordingEmbedder()
+    with pytest.raises(CompareError) as info:
+        compare(_articles(DEFAULT_LIMITS.max_sources + 1), embedder, with_facts=False)
+    assert one_line(info.value) == "61 sources loaded; at most 60 can be compared at once"
+    assert embedder.seen == []  # refused before any work
+    assert check_limits(_articles(DEFAULT_LIMITS.max_sources)) == []
+
+
+def test_max_sources_custom() -> None:
+    limits = Limits(max_sources=3)
+    with pytest.raises(CompareError) as info:
+        compare(_articles(4), RecordingEmbedder(), limits=limits, with_facts=False)
+    assert "at most 3" in one_line(info.value)
+    cmp = compare(_articles(3), RecordingEmbedder(), limits=limits, with_facts=False)
+    assert len(cmp.articles) == 3
+
+
+# --------------------------------------------------------------------------------------------------
+# max_total_chars
+
+
+def test_max_total_chars_default() -> None:
+    per = DEFAULT_LIMITS.max_article_chars
+    n = DEFAULT_LIMITS.max_total_chars // per + 1
+    big = (STORY + " ") * (per // (len(STORY) + 1))
+    articles = _articles(n, big)
+    total = sum(len(a.text) for a in articles)
+    assert total > DEFAULT_LIMITS.max_total_chars
+    embedder = RecordingEmbedder()
+    with pytest.raises(CompareError) as info:
+        compare(articles, embedder, with_facts=False)
+    assert one_line(info.value) == f"{total:,} characters loaded; at most 2,000,000 can be compared at once"
+    assert embedder.seen == []
+
+
+def test_max_total_chars_custom_and_combined_message() -> None:
+    limits = Limits(max_sources=2, max_total_chars=len(STORY) * 2)
+    assert check_limits(_articles(2), limits) == []
+    problems = check_limits(_articles(3), limits)
+    assert len(problems) == 2
+    with pytest.raises(CompareError) as info:
+        compare(_articles(3), RecordingEmbedder(), limits=limits, with_facts=False)
+    message = one_line(info.value)
+    assert "3 sources loaded" in message
+    assert "characters loaded" in message
+
+
+# --------------------------------------------------------------------------------------------------
+# max_article_chars
+
+
+@pytest.mark.parametrize("cap", [50, 1_000, 10_001])
+def test_article_is_cut_at_a_word_boundary_with_a_note(cap: int) -> None:
+    text = "\n\n".join([STORY] * (cap // len(STORY) + 3))
+    art = article_from_text("long", text, limits=Limits(max_article_chars=cap))
+    assert len(art.text) <= cap
+    assert f"text cut to the first {cap:,} characters" in art.notes
+    full = article_from_text("long", text)
+    assert full.text.startswith(art.text)
+    assert full.text[len(art.text)].isspace()  # cut between words
+    assert art.text == art.text.rstrip()
+
+
+def test_article_without_spaces_is_cut_hard() -> None:
+    art = article_from_text("blob", "x" * 5_000, limits=Limits(max_article_chars=1_000))
+    assert art.text == "x" * 1_000
+    assert art.notes == ("text cut to the first 1,000 characters",)
+
+
+def test_article_under_the_cap_has_no_note() -> None:
+    art = article_from_text("short", STORY, limits=Limits(max_article_chars=len(STORY)))
+    assert art.text == STORY
+    assert art.notes == ()
+
+
+def test_article_limit_applies_to_files() -> None:
+    data = "\n\n".join([STORY] * 40).encode("cp1252")
+    art = article_from_bytes("long.txt", data, limits=Limits(max_article_chars=700))
+    assert len(art.text) <= 700
+    assert "text cut to the first 700 characters" in art.notes
+
+
+def test_default_article_limit() -> None:
+    text = "\n\n".join([STORY] * (DEFAULT_LIMITS.max_article_chars // len(STORY) + 10))
+    art = article_from_text("long", text)
+    assert len(art.text) <= DEFAULT_LIMITS.max_article_chars
+    assert "text cut to the first 400,000 characters" in art.notes
+
+
+# --------------------------------------------------------------------------------------------------
+# max_sentence_chars
+
+
+@pytest.mark.parametrize("cap", [20, 100, 1_000])
+def test_sentences_passed_to_the_model_are_capped(cap: int) -> None:
+    limits = Limits(max_sentence_chars=cap)
+    no_punctuation = " ".join(f"word{k}" for k in range(3_000))
+    no_spaces = "y" * 3_500
+    articles = [
+        article_from_text("plain", STORY),
+        article_from_text("run-on", no_punctuation),
+        article_from_text("blob", no_spaces + "\n\n" + STORY),
+    ]
+    embedder = RecordingEmbedder()
+    cmp = compare(articles, embedder, limits=limits, with_facts=False)
+    assert embedder.seen
+    assert max(len(t) for t in embedder.seen) <= cap
+    for a in articles:
+        sents = cmp.sentences[a.source_id]
+        assert all(len(s.text) <= cap for s in sents)
+        assert all(a.text[s.start : s.end] == s.text for s in sents)
+    # No word is lost by the cutting.
+    words = [w for s in cmp.sentences["run-on"] for w in s.text.split()]
+    assert words == no_punctuation.split()
+    assert "".join(s.text for s in cmp.sentences["blob"])[: len(no_spaces)] == no_spaces
+
+
+def test_long_chunks_prefer_clause_boundaries() -> None:
+    clause = "the council met again, "
+    text = clause * 100
+    sents = split_sentences(Article("c", "", text.strip()), limits=Limits(max_sentence_chars=200))
+    assert all(s.text.endswith(",") for s in sents[:-1])
+
+
+def test_default_sentence_limit_through_the_pipeline() -> None:
+    embedder = RecordingEmbedder()
+    line = " ".join(f"token{k}" for k in range(30_000))
+    compare([article_from_text("line", line), article_from_text("story", STORY)], embedder, with_facts=False)
+    assert max(len(t) for t in embedder.seen) <= DEFAULT_LIMITS.max_sentence_chars
