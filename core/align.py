@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -286,10 +286,26 @@ def _passage(units: _Units, first: int, last: int) -> Passage:
 class _Groups:
     """Union-find over (source, sentence index) keeping one contiguous run per source per group."""
 
-    def __init__(self, max_run: int) -> None:
+    def __init__(
+        self,
+        max_run: int,
+        vector: Callable[[str, Iterable[int]], tuple[np.ndarray, sparse.csr_matrix]],
+        config: AlignConfig,
+    ) -> None:
         self.parent: dict[tuple[str, int], tuple[str, int]] = {}
         self.members: dict[tuple[str, int], dict[str, set[int]]] = {}
         self.max_run = max_run
+        self.vector = vector
+        self.min_cohesion = config.min_cohesion
+        self.cohesion_gap = config.cohesion_gap
+        self.cohesion_cap = config.cohesion_cap
+        self.lexical_weight = config.lexical_weight
+
+    def score(
+        self, x: tuple[np.ndarray, sparse.csr_matrix], y: tuple[np.ndarray, sparse.csr_matrix]
+    ) -> float:
+        """Cosine plus the weighted lexical cosine of two passages, as in pairwise scoring."""
+        return float(x[0] @ y[0]) + self.lexical_weight * float((x[1] @ y[1].T).toarray()[0, 0])
 
     def find(self, x: tuple[str, int]) -> tuple[str, int]:
         if x not in self.parent:
@@ -311,12 +327,31 @@ class _Groups:
         for idx in combined.values():
             if max(idx) - min(idx) + 1 != len(idx) or len(idx) > self.max_run:
                 return False
+        if not self._cohesive(roots, combined):
+            return False
         head = roots[0]
         for r in roots[1:]:
             self.parent[r] = head
             del self.members[r]
         self.members[head] = combined
         return True
+
+    def _cohesive(self, roots: Sequence[tuple[str, int]], combined: dict[str, set[int]]) -> bool:
+        """Average linkage: sources joining an existing group (of two or more sources) must agree with
+        its members about as well as the members agree with each other. Without it a chain of single
+        links pulls a merely topical passage of another report into a group of close retellings."""
+        base_root = max(roots, key=lambda r: len(self.members[r]))
+        base = set(self.members[base_root])
+        new = [src for src in combined if src not in base]
+        if len(base) < 2 or not new:
+            return True
+        vec = {src: self.vector(src, idx) for src, idx in combined.items()}
+        srcs = sorted(base)
+        inner = [self.score(vec[x], vec[y]) for i, x in enumerate(srcs) for y in srcs[i + 1 :]]
+        cross = [self.score(vec[x], vec[y]) for x in new for y in srcs]
+        mean = sum(cross) / len(cross)
+        floor = max(self.min_cohesion, min(sum(inner) / len(inner), self.cohesion_cap) - self.cohesion_gap)
+        return mean >= floor
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,7 +424,15 @@ def align_sources(
             ):
                 direct.append((c, sa, sb))
 
-    groups = _Groups(config.max_group_sentences)
+    pos = {sid: {s.index: k for k, s in enumerate(units[sid].sentences)} for sid in order}
+
+    def passage_vector(sid: str, indices: Iterable[int]) -> tuple[np.ndarray, sparse.csr_matrix]:
+        rows = [pos[sid][i] for i in indices]
+        v = units[sid].dense[rows].sum(axis=0)
+        lex = _normalise_sparse(sparse.csr_matrix(units[sid].lexical[rows].sum(axis=0)))
+        return v / max(float(np.linalg.norm(v)), 1e-9), lex
+
+    groups = _Groups(config.max_group_sentences, passage_vector, config)
     direct_keys: dict[tuple[str, int, int, str, int, int], _Candidate] = {}
     for c, sa, sb in sorted(direct, key=lambda t: (-t[0].score, order.index(t[1]), t[0].a_first)):
         ua, ub = units[sa], units[sb]
@@ -411,7 +454,6 @@ def align_sources(
         root = groups.find(node)
         by_root[root] = groups.members[root]
 
-    pos = {sid: {s.index: k for k, s in enumerate(units[sid].sentences)} for sid in order}
     raw_claims = []
     for members in by_root.values():
         if len(members) < 2:

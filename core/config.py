@@ -24,6 +24,11 @@ class AlignConfig:
         question_penalty: Subtracted from the cosine of a question paired with a statement.
         allow_merges: Consider one-to-two and two-to-one links of adjacent sentences.
         merge_gain: A merged link must beat the best one-to-one link of its parts by this much.
+        min_cohesion: Joining two groups (or a passage to a group) needs at least this mean cosine
+            between their passages (average linkage), so chains of single links do not snowball.
+        cohesion_gap: ... and a mean no more than this far below the group's own mean (scores here are
+            cosine + lexical_weight x lexical, as for links).
+        cohesion_cap: The group's own mean counts at most this much (verbatim copies agree perfectly).
         max_group_sentences: Longest run of one source's sentences in one claim group.
     """
 
@@ -37,6 +42,9 @@ class AlignConfig:
     question_penalty: float = 0.1
     allow_merges: bool = True
     merge_gain: float = 0.03
+    min_cohesion: float = 0.45
+    cohesion_gap: float = 0.30
+    cohesion_cap: float = 0.95
     max_group_sentences: int = 3
 
 

@@ -104,3 +104,12 @@ def test_identical_facts_not_flagged(seeds_facts, figure) -> None:
     ]
     assert len(rows) >= 1
     assert set(rows["relation"]) == {"same"}
+
+
+def test_other_reports_do_not_join_the_gorkov_claim(real_embedder) -> None:
+    # Regression: a chain of single links pulled 003's and 004's "Vladimir" passages into the claim of
+    # the three retellings of Gorkov's handcuffing; group cohesion keeps them out.
+    cmp = compare(seed_articles("01234"), real_embedder, with_facts=False)
+    cid = claim_of(cmp, "000", "handcuffed")
+    claim = next(c for c in cmp.claims if c.claim_id == cid)
+    assert set(claim.sources) == {"000", "001", "002"}

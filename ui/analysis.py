@@ -46,7 +46,10 @@ SIDE_A = {
     Relation.ONLY_IN_B: "only",
 }
 SIDE_B = {**SIDE_A, Relation.MORE_SPECIFIC: "less", Relation.LESS_SPECIFIC: "more"}
-SEVERITY = {"same": 1, "overlap": 2, "less": 2, "more": 2, "only": 3, "conflict": 4}
+# Which relation a fact compared with several sources shows. "only" is the weakest: a fact that another
+# shown source states too (alike or not) is not "only stated here", and "January 2025" against "January"
+# must stay visible as "more specific" even when a third passage has no date at all.
+SEVERITY = {"only": 0, "same": 1, "overlap": 2, "less": 2, "more": 2, "conflict": 4}
 REL_LABELS = {
     "same": "same in both",
     "more": "more specific here",
@@ -344,7 +347,8 @@ def _note(fp: FactPair, here: str, other: str, mine: Fact | None, theirs: Fact |
 def fact_marks(cmp: Comparison, source_id: str, sources: Sequence[str]) -> list[Mark]:
     """Facts of ``source_id`` compared with any other of ``sources``, merged per span.
 
-    One span compared with several sources takes the most severe relation, and keeps every note.
+    One span compared with several sources takes the most severe relation, and keeps every note; it is
+    "only stated here" only when no other shown passage states that fact at all.
     """
     by_span: dict[tuple[int, int, str], list[tuple[str, str]]] = defaultdict(list)
     for fp in pairs_within(cmp.facts, sources):

@@ -27,19 +27,21 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
     )
-    fig.update_xaxes(side="top", tickangle=0, automargin=True)
+    fig.update_xaxes(side="top", automargin=True)
+    if fig.layout.xaxis.tickangle is None:  # slanted labels (set by ``_column_labels``) stay slanted
+        fig.update_xaxes(tickangle=0)
     fig.update_yaxes(autorange="reversed", automargin=True)
     return fig
 
 
-def _labels(sources: tuple[str, ...]) -> list[str]:
-    """Source names for axes: escaped, shortened, wrapped at about 12 characters per line."""
+def _labels(sources: tuple[str, ...], width: int = 12) -> list[str]:
+    """Source names for axes: escaped, shortened, wrapped at about ``width`` characters per line."""
     out = []
     for s in sources:
         words = re.split(r"(?<=[_\-\s])", shorten(s, 36))
         lines, line = [], ""
         for w in words:
-            if line and len(line) + len(w) > 12:
+            if line and len(line) + len(w) > width:
                 lines.append(line)
                 line = ""
             line += w
@@ -48,22 +50,53 @@ def _labels(sources: tuple[str, ...]) -> list[str]:
     return out
 
 
-def shared_heatmap(t: PairTables) -> go.Figure:
-    """Share of claim groups two sources have in common (of those either carries)."""
+# Rough pixel sizes of the 13 px font and of what surrounds a heatmap's cells (row labels, colour bar).
+_CHAR_PX = 7.4
+_FRAME_PX = 230
+
+
+def cell_width(sources: tuple[str, ...], chart_px: int, frame_px: int = _FRAME_PX) -> float:
+    """About how many pixels wide one heatmap column is in a chart ``chart_px`` wide."""
+    return max(20.0, (chart_px - frame_px) / max(len(sources), 1))
+
+
+def _column_labels(
+    fig: go.Figure, sources: tuple[str, ...], chart_px: int, frame_px: int = _FRAME_PX
+) -> list[str]:
+    """Column labels that do not run into each other: wrapped to the column width when every piece
+    fits (``000_`` / ``ec9a4c8f21367746``), else whole names at a slant."""
+    per_col = max(4, int(cell_width(sources, chart_px, frame_px) / _CHAR_PX) - 1)
+    wrapped = _labels(sources, per_col)
+    if all(len(html.unescape(line)) <= per_col for lab in wrapped for line in lab.split("<br>")):
+        return wrapped
+    fig.update_xaxes(tickangle=-40)
+    return [_p(shorten(s, 36)) for s in sources]
+
+
+def shared_heatmap(t: PairTables, chart_px: int = 1000) -> go.Figure:
+    """Share of claim groups two sources have in common (of those either carries).
+
+    ``chart_px`` is about how wide the chart is drawn: it decides how labels wrap and how much fits in
+    a cell.
+    """
     n = len(t.sources)
+    roomy = cell_width(t.sources, chart_px) >= 80
     text = [
         [
-            f"{t.shared[i][j]} claims" if i == j else f"{t.share[i][j]:.0%}<br>({t.shared[i][j]} shared)"
+            (f"{t.shared[i][j]} claims" if roomy else f"{t.shared[i][j]}")
+            if i == j
+            else f"{t.share[i][j]:.0%}<br>({t.shared[i][j]}{' shared' if roomy else ''})"
             for j in range(n)
         ]
         for i in range(n)
     ]
-    names = _labels(t.sources)
-    fig = go.Figure(
+    fig = go.Figure()
+    names = _column_labels(fig, t.sources, chart_px)
+    fig.add_trace(
         go.Heatmap(
             z=[[None if i == j else t.share[i][j] for j in range(n)] for i in range(n)],
             x=names,
-            y=names,
+            y=_labels(t.sources),
             text=text,
             texttemplate="%{text}",
             textfont={"size": 12},
@@ -79,25 +112,26 @@ def shared_heatmap(t: PairTables) -> go.Figure:
     return _layout(fig, 110 + 60 * n)
 
 
-def divergence_heatmap(t: PairTables) -> go.Figure:
+def divergence_heatmap(t: PairTables, chart_px: int = 1000) -> go.Figure:
     """Fact pairs that are not the same, per pair of sources, with the conflicts among them."""
     n = len(t.sources)
-    text = [
-        [
-            ""
-            if i == j
-            else f"{t.divergences[i][j]}<br>({t.conflicts[i][j]} conflict{'s' * (t.conflicts[i][j] != 1)})"
-            for j in range(n)
-        ]
-        for i in range(n)
-    ]
-    names = _labels(t.sources)
+    roomy = cell_width(t.sources, chart_px) >= 95
+
+    def cell(i: int, j: int) -> str:
+        if i == j:
+            return ""
+        k = t.conflicts[i][j]
+        return f"{t.divergences[i][j]}<br>({k}{' conflict' + 's' * (k != 1) if roomy else ' confl.'})"
+
+    text = [[cell(i, j) for j in range(n)] for i in range(n)]
     top = max((max(r) for r in t.divergences), default=0)
-    fig = go.Figure(
+    fig = go.Figure()
+    names = _column_labels(fig, t.sources, chart_px)
+    fig.add_trace(
         go.Heatmap(
             z=[[None if i == j else t.divergences[i][j] for j in range(n)] for i in range(n)],
             x=names,
-            y=names,
+            y=_labels(t.sources),
             text=text,
             texttemplate="%{text}",
             textfont={"size": 12},
@@ -113,7 +147,7 @@ def divergence_heatmap(t: PairTables) -> go.Figure:
     return _layout(fig, 110 + 60 * n)
 
 
-def coverage_matrix(cmp: Comparison, *, limit: int = 60) -> tuple[go.Figure, int]:
+def coverage_matrix(cmp: Comparison, *, limit: int = 60, chart_px: int = 1000) -> tuple[go.Figure, int]:
     """Claims x sources: who carries which claim, coloured by agreement. Returns (figure, claims shown).
 
     Claims with conflicts come first, then those with differing facts, then the rest (each by size).
@@ -142,10 +176,11 @@ def coverage_matrix(cmp: Comparison, *, limit: int = 60) -> tuple[go.Figure, int
     for k in range(4):
         colour = STATUS_COLOURS[Status(k)]
         scale += [[k / 4, colour], [(k + 1) / 4, colour]]
-    fig = go.Figure(
+    fig = go.Figure()
+    fig.add_trace(
         go.Heatmap(
             z=z,
-            x=_labels(ids),
+            x=_column_labels(fig, ids, chart_px, frame_px=330),
             y=labels,
             customdata=hover,
             colorscale=scale,

@@ -41,10 +41,10 @@ def shorten(text: str, limit: int) -> str:
 REL_COLOURS = {
     "same": ("#d4efdd", "#2e7d4f"),
     "more": ("#d3e3ff", "#2155b8"),
-    "less": ("#e6eeff", "#6b8fd6"),
+    "less": ("#f1f5ff", "#2155b8"),  # nearly white with a dashed blue line: not to be taken for "only"
     "overlap": ("#ffeaa8", "#b07d00"),
     "conflict": ("#ffc9c4", "#c62828"),
-    "only": ("#e7d7ff", "#6a3cbc"),
+    "only": ("#dcc6ff", "#6a3cbc"),
 }
 STATUS_COLOURS = {
     Status.ABSENT: "#eceff3",
@@ -72,7 +72,7 @@ CSS = (
         for rel, (bg, fg) in REL_COLOURS.items()
     )
     + """
-.nc mark.rel-less {border-bottom-style:dashed}
+.nc mark.rel-less, .nc-legend mark.rel-less {border-bottom-style:dashed}
 .nc mark.rel-same, .nc-legend mark.rel-same {background:transparent;border-bottom:2px solid #8fcca8}
 .nc {font-size:.93rem;line-height:1.5;color:#1f2430;background:#fff;border-radius:8px}
 .nc-legend {color:#1f2430;background:#fff;border-radius:6px;padding:.2rem .4rem}
@@ -243,8 +243,9 @@ def row_html(
     cells = []
     for sid in sources:
         c = row.cells.get(sid)
-        if c is None:
-            cells.append('<div class="nc-cell empty"></div>')
+        if c is None:  # in a claim row, say that this source has no passage for it
+            note = "no matching passage" if row.claim_id is not None else ""
+            cells.append(f'<div class="nc-cell empty">{note}</div>')
             continue
         art = cmp.article(sid)
         body = sentences_html(art, cmp.sentences[sid], c.first, c.last, marks.get(sid, ()))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
+import streamlit as st
 
 from core.model import Comparison, FactPair, Relation
 from ui.analysis import STATUS_LABELS, claim_overall, divergence_counts, fact_value
@@ -22,6 +24,30 @@ FACT_COLUMNS = [
     "claim", "kind", "relation", "source A", "value A", "source B", "value B", "what differs",
     "text A", "text B",
 ]  # fmt: skip
+
+
+# Display order of ``facts_frame`` columns: what differs, in words, before the raw values and texts.
+FACT_DISPLAY_ORDER = [
+    "claim", "kind", "relation", "source A", "source B", "what differs", "value A", "value B",
+    "text A", "text B",
+]  # fmt: skip
+SHORT_FACT_COLUMNS = ["claim", "kind", "relation", "source A", "source B", "what differs"]
+
+
+def fact_column_config() -> dict[str, Any]:
+    """Column widths for ``facts_frame`` in ``st.dataframe``: the explanation gets the room."""
+    return {
+        "claim": st.column_config.NumberColumn("claim", format="#%d", width=60, pinned=True),
+        "kind": st.column_config.TextColumn("kind", width=70),
+        "relation": st.column_config.TextColumn("relation", width=115),
+        "source A": st.column_config.TextColumn("source A", width=160),
+        "source B": st.column_config.TextColumn("source B", width=160),
+        "what differs": st.column_config.TextColumn("what differs", width=560),
+        "value A": st.column_config.TextColumn("value A", width=150),
+        "value B": st.column_config.TextColumn("value B", width=150),
+        "text A": st.column_config.TextColumn("text A", width=220),
+        "text B": st.column_config.TextColumn("text B", width=220),
+    }
 
 
 def facts_frame(facts: Iterable[FactPair]) -> pd.DataFrame:

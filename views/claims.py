@@ -56,9 +56,11 @@ if cmp is not None:
             },
         )
         options = [int(c) for c in shown["claim"]]
-        selected = event.selection.rows if event is not None else []
-        if selected and selected[0] < len(options):
-            st.session_state["claims_jump"] = options[selected[0]]
+        selected = [r for r in (event.selection.rows if event is not None else []) if r < len(options)]
+        if selected != st.session_state.get("claims_selected"):  # only a new selection moves the choice
+            st.session_state["claims_selected"] = selected
+            if selected:
+                st.session_state["claims_jump"] = options[selected[0]]
         if options:
             first = {c.claim_id: c.passages[0].text for c in cmp.claims}
             c1, c2 = st.columns([4, 1], vertical_alignment="bottom")

@@ -6,7 +6,8 @@ import streamlit as st
 
 from ui import page, state
 from ui.analysis import ranked_divergences
-from ui.tables import RELATION_LABELS, facts_frame
+from ui.render import claim_preview_html, md_escape, shorten
+from ui.tables import FACT_DISPLAY_ORDER, RELATION_LABELS, fact_column_config, facts_frame
 
 page.header(
     "Divergences",
@@ -41,26 +42,44 @@ if cmp is not None:
             frame = frame[frame["relation"].isin(keep)]
         if sources:
             frame = frame[frame["source A"].isin(sources) | frame["source B"].isin(sources)]
-        st.caption(f"{len(frame)} compared facts")
-        st.dataframe(
+        st.caption(f"{len(frame)} compared facts · select a row to read both passages")
+        event = st.dataframe(
             frame,
             hide_index=True,
             width="stretch",
             height=min(700, 38 + 35 * max(len(frame), 3)),
             key="div_table",
-            column_config={
-                "claim": st.column_config.NumberColumn("claim", format="#%d", width="small", pinned=True),
-                "what differs": st.column_config.TextColumn("what differs", width="large"),
-            },
+            on_select="rerun",
+            selection_mode="single-row",
+            column_order=FACT_DISPLAY_ORDER,
+            column_config=fact_column_config(),
         )
         if len(frame):
+            claims = sorted({int(c) for c in frame["claim"]})
+            selected = [r for r in (event.selection.rows if event is not None else []) if r < len(frame)]
+            if selected != st.session_state.get("div_selected"):  # a new row selected: open its claim
+                st.session_state["div_selected"] = selected
+                if selected:
+                    st.session_state["div_jump"] = int(frame["claim"].iloc[selected[0]])
+            if st.session_state.get("div_jump") not in claims:
+                st.session_state["div_jump"] = claims[0]
+            first = {c.claim_id: c.passages[0].text for c in cmp.claims}
             c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
             target = c1.selectbox(
                 "Open a claim side by side",
-                sorted(set(frame["claim"])),
+                claims,
                 key="div_jump",
-                format_func=lambda c: f"#{c}",
+                format_func=lambda c: f"#{c} — {shorten(first.get(c, ''), 100)}",
             )
             if c2.button("Show side by side", icon=":material/view_column:", width="stretch"):
                 st.session_state[state.FOCUS_CLAIM] = int(target)
                 st.switch_page("views/side_by_side.py")
+            if selected:
+                row = frame.iloc[selected[0]]
+                a, b = md_escape(row["source A"]), md_escape(row["source B"])
+                kind, relation = md_escape(row["kind"]), md_escape(row["relation"])
+                st.markdown(f"**{a}** vs **{b}** · {kind} · {relation}: {md_escape(row['what differs'])}")
+            page.styles()
+            st.html(claim_preview_html(cmp, int(target)))
+        else:
+            st.info("No compared fact matches these filters.", icon=":material/filter_alt_off:")

@@ -9,7 +9,7 @@ import streamlit as st
 from core.model import Relation
 from ui import charts, page
 from ui.analysis import pair_tables, ranked_divergences
-from ui.tables import facts_frame
+from ui.tables import SHORT_FACT_COLUMNS, fact_column_config, facts_frame
 
 page.header(
     "Overview",
@@ -43,16 +43,24 @@ if cmp is not None:
         col.metric(f"{label} differing", by_kind.get(kind, 0), border=True)
 
     tables = pair_tables(cmp)
-    left, right = st.columns(2)
+    # Two or three sources: the two heatmaps side by side; more: one above the other, at full width,
+    # so that long source names and the numbers in the cells stay readable.
+    side = n_src <= 3
+    left, right = st.columns(2) if side else (st.container(), st.container())
+    chart_px = 480 if side else 1000
     with left:
         st.subheader("Claims in common", anchor=False)
         st.caption("Share of the claim groups either source carries that both carry.")
-        st.plotly_chart(charts.shared_heatmap(tables), key="shared_heatmap", config={"displayModeBar": False})
+        st.plotly_chart(
+            charts.shared_heatmap(tables, chart_px), key="shared_heatmap", config={"displayModeBar": False}
+        )
     with right:
         st.subheader("Differing facts per pair", anchor=False)
-        st.caption("Compared facts that are not the same, with the conflicts among them.")
+        st.caption("Compared facts that are not the same; in brackets, how many of them conflict.")
         st.plotly_chart(
-            charts.divergence_heatmap(tables), key="divergence_heatmap", config={"displayModeBar": False}
+            charts.divergence_heatmap(tables, chart_px),
+            key="divergence_heatmap",
+            config={"displayModeBar": False},
         )
 
     st.subheader("Most important divergences", anchor=False)
@@ -60,14 +68,12 @@ if cmp is not None:
     if top:
         st.caption("Conflicts first, then facts only one source states, then differences in detail.")
         st.dataframe(
-            facts_frame(top[:12]).drop(columns=["text A", "text B"]),
+            facts_frame(top[:12]),
             hide_index=True,
             width="stretch",
-            column_config={
-                "claim": st.column_config.NumberColumn("claim", format="#%d", width="small"),
-                "kind": st.column_config.TextColumn("kind", width="small"),
-                "what differs": st.column_config.TextColumn("what differs", width="large"),
-            },
+            height=38 + 35 * min(len(top), 12),
+            column_order=SHORT_FACT_COLUMNS,  # the values are in "what differs" already
+            column_config=fact_column_config(),
         )
         if len(top) > 12:
             st.page_link(

@@ -31,7 +31,9 @@ if cmp is not None:
         focus = None
 
     # The selection survives renames and removals; a jump to a claim adds the sources that carry it.
-    chosen = [s for s in st.session_state.get("sbs_sources", []) if s in ids]
+    # Streamlit forgets a widget's value on pages that do not draw it: "sbs_keep" carries the choice over.
+    kept = st.session_state.get("sbs_sources", st.session_state.get("sbs_keep", []))
+    chosen = [s for s in kept if s in ids]
     if not chosen:
         chosen = ids if len(ids) <= 5 else ids[:4]
     if focus is not None and sum(s in chosen for s in claims[focus].sources) < 2:
@@ -39,6 +41,7 @@ if cmp is not None:
     st.session_state["sbs_sources"] = chosen
 
     sources = st.multiselect("Sources to compare", ids, key="sbs_sources", placeholder="Choose two or more")
+    st.session_state["sbs_keep"] = list(sources)
     c2, c3 = st.columns([4, 1], vertical_alignment="bottom")
     view = c2.segmented_control(
         "Show", list(FILTERS), format_func=FILTERS.__getitem__, key="sbs_filter", default="all"

@@ -39,7 +39,7 @@ if articles:
             {
                 "name": a.source_id,
                 "title": a.title,
-                "published": a.published,
+                "published": a.published.isoformat() if a.published else "—",
                 "origin": a.origin,
                 "characters": len(a.text),
                 "notes": "; ".join(a.notes),
@@ -52,8 +52,12 @@ if articles:
         hide_index=True,
         width="stretch",
         column_config={
-            "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
-            "characters": st.column_config.NumberColumn("characters", format="%d"),
+            "name": st.column_config.TextColumn("name", width=170),
+            "title": st.column_config.TextColumn("title", width=400),
+            "published": st.column_config.TextColumn("published", width=95),
+            "origin": st.column_config.TextColumn("origin", width=140),
+            "characters": st.column_config.NumberColumn("characters", format="%d", width=85),
+            "notes": st.column_config.TextColumn("notes", width=120),
         },
         key="sources_table",
     )
