@@ -168,8 +168,10 @@ def main() -> None:
     print(f"backend {r.backend}, {r.sessions} concurrent sessions, wall {r.wall_s:.1f} s")
     if r.times:
         ts = sorted(r.times)
-        print(f"completed {len(ts)}/{r.sessions}: first {ts[0]:.1f} s, median {ts[len(ts) // 2]:.1f} s, "
-              f"last {ts[-1]:.1f} s")
+        print(
+            f"completed {len(ts)}/{r.sessions}: first {ts[0]:.1f} s, median {ts[len(ts) // 2]:.1f} s, "
+            f"last {ts[-1]:.1f} s"
+        )
     print(f"errors {len(r.errors)}" + "".join(f"\n  {e}" for e in r.errors))
     print(f"embedding model loaded {r.model_loads} time(s)")
     print(f"server RSS: idle {r.idle_rss_mb:.0f} MB, peak {r.peak_rss_mb:.0f} MB")
