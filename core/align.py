@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,16 +113,90 @@ class _Candidate:
     lexical: float
 
 
+@dataclass(frozen=True, slots=True)
+class _PairLexical:
+    """TF-IDF cosines of one source pair: sentence to sentence, and merged pairs of either side."""
+
+    one_to_one: np.ndarray  # (n_a, n_b)
+    merged_a: np.ndarray  # (n_a - 1, n_b)
+    merged_b: np.ndarray  # (n_b - 1, n_a)
+
+    @staticmethod
+    def of(a: _Units, b: _Units) -> _PairLexical:
+        return _PairLexical(
+            (a.lexical @ b.lexical.T).toarray(),
+            (a.merged_lexical @ b.lexical.T).toarray(),
+            (b.merged_lexical @ a.lexical.T).toarray(),
+        )
+
+
+class _LexicalBlocks:
+    """One source's TF-IDF products against every later source, three sparse products per source instead
+    of three per pair (per-pair products dominate alignment time at hundreds of sources). A source too
+    large for a block (its rows times all rows over ``max_cells``) falls back to per-pair products, so
+    memory stays bounded by the largest source pair."""
+
+    def __init__(self, units: Mapping[str, _Units], order: Sequence[str], max_cells: int = 4_000_000) -> None:
+        self.units = units
+        self.order = order
+        self.max_cells = max_cells
+        self.offset: dict[str, tuple[int, int]] = {}
+        row = m_row = 0
+        for sid in order:
+            self.offset[sid] = (row, m_row)
+            row += len(units[sid].sentences)
+            m_row += units[sid].merged_lexical.shape[0]
+        self.rows, self.merged_rows = row, m_row
+        self.current: str | None = None
+        self.first = (0, 0)
+        self.block: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def _build(self, sid: str) -> None:
+        later = self.order[self.order.index(sid) + 1 :]
+        u = self.units[sid]
+        self.current, self.block = sid, None
+        if not later or len(u.sentences) * (self.rows + self.merged_rows) > self.max_cells:
+            return
+        self.first = self.offset[later[0]]
+        lex = sparse.vstack([self.units[x].lexical for x in later]).tocsr()
+        merged = sparse.vstack([self.units[x].merged_lexical for x in later]).tocsr()
+        self.block = (
+            (u.lexical @ lex.T).toarray(),
+            (u.merged_lexical @ lex.T).toarray(),
+            (u.lexical @ merged.T).toarray(),
+        )
+
+    def pair(self, sa: str, sb: str) -> _PairLexical:
+        if self.current != sa:
+            self._build(sa)
+        a, b = self.units[sa], self.units[sb]
+        if self.block is None:
+            return _PairLexical.of(a, b)
+        row = self.offset[sb][0] - self.first[0]
+        m_row = self.offset[sb][1] - self.first[1]
+        lex, merged_a, merged_b = self.block
+        n, m = len(b.sentences), b.merged_lexical.shape[0]
+        return _PairLexical(
+            lex[:, row : row + n], merged_a[:, row : row + n], merged_b[:, m_row : m_row + m].T
+        )
+
+
 def _topk_mean(m: np.ndarray, k: int, axis: int) -> np.ndarray:
     k = max(1, min(k, m.shape[axis]))
     part = -np.partition(-m, k - 1, axis=axis)
     return part.take(range(k), axis=axis).mean(axis=axis)
 
 
-def _pair_candidates(a: _Units, b: _Units, config: AlignConfig) -> tuple[list[_Candidate], np.ndarray]:
-    """Scores one-to-one and (if enabled) merged candidates between two sources."""
+def _pair_candidates(
+    a: _Units, b: _Units, config: AlignConfig, lexical: _PairLexical | None = None
+) -> tuple[list[_Candidate], np.ndarray]:
+    """Scores one-to-one and (if enabled) merged candidates between two sources.
+
+    ``lexical`` carries the pair's TF-IDF products when they were computed in a block for many pairs.
+    """
+    lexical = lexical or _PairLexical.of(a, b)
     cos = a.dense @ b.dense.T
-    lex = (a.lexical @ b.lexical.T).toarray()
+    lex = lexical.one_to_one
     # A retelling rarely turns a statement into a question: rhetorical questions are commentary.
     mismatch = a.questions[:, None] != b.questions[None, :]
     cos = cos - config.question_penalty * mismatch
@@ -148,18 +222,14 @@ def _pair_candidates(a: _Units, b: _Units, config: AlignConfig) -> tuple[list[_C
         return out, cos
     floor = config.min_similarity - 0.1
     for side in ("a", "b"):
-        merged, merged_lex, other, other_lex = (
-            (a.merged_dense, a.merged_lexical, b.dense, b.lexical)
-            if side == "a"
-            else (b.merged_dense, b.merged_lexical, a.dense, a.lexical)
-        )
+        merged, other = (a.merged_dense, b.dense) if side == "a" else (b.merged_dense, a.dense)
         if merged.shape[0] == 0:
             continue
         q_merged = a.questions if side == "a" else b.questions
         q_merged = q_merged[:-1] | q_merged[1:]
         q_other = b.questions if side == "a" else a.questions
         mcos = merged @ other.T - config.question_penalty * (q_merged[:, None] != q_other[None, :])
-        mlex = (merged_lex @ other_lex.T).toarray()
+        mlex = lexical.merged_a if side == "a" else lexical.merged_b
         mcomb = mcos + config.lexical_weight * mlex
         part = comb if side == "a" else comb.T  # (n, m) one-to-one scores of the merged side
         part_cos = cos if side == "a" else cos.T
@@ -283,29 +353,64 @@ def _passage(units: _Units, first: int, last: int) -> Passage:
     return Passage(s1.source_id, s1.index, s2.index, s1.start, s2.end, text or "")
 
 
+@dataclass(frozen=True, slots=True)
+class _PassageVector:
+    """One source's passage as the cohesion check sees it: a unit sentence-embedding sum and a unit
+    TF-IDF sum (kept sparse as indices and values)."""
+
+    dense: np.ndarray
+    lex_indices: np.ndarray
+    lex_values: np.ndarray
+    square: float  # |dense|^2 + w * |lexical|^2 (1 + w, or less for a passage without any content word)
+
+
+@dataclass(slots=True)
+class _Stats:
+    """Sums over one group's passages (one per source), so that the mean pairwise score of the group
+    and the mean score of newcomers against it cost O(d + V) rather than O(k^2) sparse products:
+    sum over pairs of x.y = (|sum x|^2 - sum |x|^2) / 2."""
+
+    dense: np.ndarray
+    lexical: np.ndarray  # dense over the story's vocabulary
+    square: float
+    count: int
+
+    def copy(self) -> _Stats:
+        return _Stats(self.dense.copy(), self.lexical.copy(), self.square, self.count)
+
+    def add(self, v: _PassageVector, sign: float = 1.0) -> None:
+        self.dense += sign * v.dense
+        np.add.at(self.lexical, v.lex_indices, sign * v.lex_values)
+        self.square += sign * v.square
+        self.count += 1 if sign > 0 else -1
+
+    def pair_total(self, lexical_weight: float) -> float:
+        whole = float(self.dense @ self.dense) + lexical_weight * float(self.lexical @ self.lexical)
+        return (whole - self.square) / 2.0
+
+
 class _Groups:
     """Union-find over (source, sentence index) keeping one contiguous run per source per group."""
 
     def __init__(
         self,
         max_run: int,
-        vector: Callable[[str, Iterable[int]], tuple[np.ndarray, sparse.csr_matrix]],
+        vector: Callable[[str, int, int], _PassageVector],
+        vocabulary: int,
+        dim: int,
         config: AlignConfig,
     ) -> None:
         self.parent: dict[tuple[str, int], tuple[str, int]] = {}
         self.members: dict[tuple[str, int], dict[str, set[int]]] = {}
+        self.stats: dict[tuple[str, int], _Stats] = {}
         self.max_run = max_run
         self.vector = vector
+        self.vocabulary = vocabulary
+        self.dim = dim
         self.min_cohesion = config.min_cohesion
         self.cohesion_gap = config.cohesion_gap
         self.cohesion_cap = config.cohesion_cap
         self.lexical_weight = config.lexical_weight
-
-    def score(
-        self, x: tuple[np.ndarray, sparse.csr_matrix], y: tuple[np.ndarray, sparse.csr_matrix]
-    ) -> float:
-        """Cosine plus the weighted lexical cosine of two passages, as in pairwise scoring."""
-        return float(x[0] @ y[0]) + self.lexical_weight * float((x[1] @ y[1].T).toarray()[0, 0])
 
     def find(self, x: tuple[str, int]) -> tuple[str, int]:
         if x not in self.parent:
@@ -318,39 +423,73 @@ class _Groups:
             self.parent[x], x = root, self.parent[x]
         return root
 
+    def _passage(self, src: str, idx: set[int]) -> _PassageVector:
+        return self.vector(src, min(idx), max(idx))
+
+    def _stats_of(self, root: tuple[str, int]) -> _Stats:
+        st = self.stats.get(root)
+        if st is None:
+            st = _Stats(np.zeros(self.dim, np.float64), np.zeros(self.vocabulary, np.float64), 0.0, 0)
+            for src, idx in self.members[root].items():
+                st.add(self._passage(src, idx))
+            self.stats[root] = st
+        return st
+
     def try_union(self, xs: Sequence[tuple[str, int]]) -> bool:
         roots = list(dict.fromkeys(self.find(x) for x in xs))
-        combined: dict[str, set[int]] = {}
+        if len(roots) == 1:
+            return True
+        base_root = max(roots, key=lambda r: len(self.members[r]))
+        base = self.members[base_root]
+        # Only the sources the other roots bring change; the base group's other passages stay as they are.
+        changed: dict[str, set[int]] = {}
         for r in roots:
+            if r == base_root:
+                continue
             for src, idx in self.members[r].items():
-                combined.setdefault(src, set()).update(idx)
-        for idx in combined.values():
+                changed.setdefault(src, set(base.get(src, ()))).update(idx)
+        for idx in changed.values():
             if max(idx) - min(idx) + 1 != len(idx) or len(idx) > self.max_run:
                 return False
-        if not self._cohesive(roots, combined):
-            return False
-        head = roots[0]
-        for r in roots[1:]:
-            self.parent[r] = head
-            del self.members[r]
-        self.members[head] = combined
+        merged: _Stats | None = None
+        if len(base) >= 2:
+            # The base group as it would be: passages a merge lengthens are re-scored.
+            merged = self._stats_of(base_root).copy()
+            new = []
+            for src, idx in changed.items():
+                if src in base:
+                    merged.add(self._passage(src, base[src]), -1.0)
+                    merged.add(self._passage(src, idx))
+                else:
+                    new.append(self._passage(src, idx))
+            if new and not self._cohesive(merged, new):
+                return False
+            for v in new:
+                merged.add(v)
+        for r in roots:
+            if r != base_root:
+                self.parent[r] = base_root
+                del self.members[r]
+                self.stats.pop(r, None)
+        base.update(changed)
+        if merged is None:
+            self.stats.pop(base_root, None)
+        else:
+            self.stats[base_root] = merged
         return True
 
-    def _cohesive(self, roots: Sequence[tuple[str, int]], combined: dict[str, set[int]]) -> bool:
+    def _cohesive(self, base: _Stats, new: Sequence[_PassageVector]) -> bool:
         """Average linkage: sources joining an existing group (of two or more sources) must agree with
         its members about as well as the members agree with each other. Without it a chain of single
-        links pulls a merely topical passage of another report into a group of close retellings."""
-        base_root = max(roots, key=lambda r: len(self.members[r]))
-        base = set(self.members[base_root])
-        new = [src for src in combined if src not in base]
-        if len(base) < 2 or not new:
-            return True
-        vec = {src: self.vector(src, idx) for src, idx in combined.items()}
-        srcs = sorted(base)
-        inner = [self.score(vec[x], vec[y]) for i, x in enumerate(srcs) for y in srcs[i + 1 :]]
-        cross = [self.score(vec[x], vec[y]) for x in new for y in srcs]
-        mean = sum(cross) / len(cross)
-        floor = max(self.min_cohesion, min(sum(inner) / len(inner), self.cohesion_cap) - self.cohesion_gap)
+        links pulls a merely topical passage of another report into a group of close retellings.
+        A pair's score is cosine plus the weighted lexical cosine, as in pairwise scoring."""
+        inner = base.pair_total(self.lexical_weight) / (base.count * (base.count - 1) / 2.0)
+        dense = np.sum([v.dense for v in new], axis=0)
+        cross = float(dense @ base.dense) + self.lexical_weight * sum(
+            float(base.lexical[v.lex_indices] @ v.lex_values) for v in new
+        )
+        mean = cross / (len(new) * base.count)
+        floor = max(self.min_cohesion, min(inner, self.cohesion_cap) - self.cohesion_gap)
         return mean >= floor
 
 
@@ -409,11 +548,12 @@ def align_sources(
         units[sid] = _Units(tuple(sents), dense, lex, md, ml, same_para, questions)
 
     direct: list[tuple[_Candidate, str, str]] = []
+    blocks = _LexicalBlocks(units, order)
     for ai, sa in enumerate(order):
         for sb in order[ai + 1 :]:
             if not units[sa].sentences or not units[sb].sentences:
                 continue
-            cands, cos = _pair_candidates(units[sa], units[sb], config)
+            cands, cos = _pair_candidates(units[sa], units[sb], config, blocks.pair(sa, sb))
             for c in _competitive_links(
                 cands,
                 cos,
@@ -426,15 +566,41 @@ def align_sources(
 
     pos = {sid: {s.index: k for k, s in enumerate(units[sid].sentences)} for sid in order}
 
-    def passage_vector(sid: str, indices: Iterable[int]) -> tuple[np.ndarray, sparse.csr_matrix]:
-        rows = [pos[sid][i] for i in indices]
-        v = units[sid].dense[rows].sum(axis=0)
-        lex = _normalise_sparse(sparse.csr_matrix(units[sid].lexical[rows].sum(axis=0)))
-        return v / max(float(np.linalg.norm(v)), 1e-9), lex
+    order_pos = {sid: k for k, sid in enumerate(order)}
+    lexical_weight = config.lexical_weight
+    passage_cache: dict[tuple[str, int, int], _PassageVector] = {}
 
-    groups = _Groups(config.max_group_sentences, passage_vector, config)
+    def passage_vector(sid: str, first: int, last: int) -> _PassageVector:
+        key = (sid, first, last)
+        hit = passage_cache.get(key)
+        if hit is not None:
+            return hit
+        rows = slice(pos[sid][first], pos[sid][last] + 1)
+        v = units[sid].dense[rows].sum(axis=0, dtype=np.float64)
+        v_norm = float(np.linalg.norm(v))
+        lex = units[sid].lexical[rows].sum(axis=0).A1 if last > first else None
+        if lex is None:
+            row = units[sid].lexical[rows]
+            indices, values = row.indices.astype(np.intp), row.data.astype(np.float64)
+        else:
+            indices = np.flatnonzero(lex)
+            values = lex[indices].astype(np.float64)
+        l_norm = float(np.linalg.norm(values))
+        if l_norm > 0:
+            values = values / l_norm
+        pv = _PassageVector(
+            v / max(v_norm, 1e-9),
+            indices,
+            values,
+            (1.0 if v_norm > 0 else 0.0) + lexical_weight * (1.0 if l_norm > 0 else 0.0),
+        )
+        passage_cache[key] = pv
+        return pv
+
+    dim = next((u.dense.shape[1] for u in units.values() if u.dense.ndim == 2 and len(u.sentences)), 1)
+    groups = _Groups(config.max_group_sentences, passage_vector, lex_all.shape[1], dim, config)
     direct_keys: dict[tuple[str, int, int, str, int, int], _Candidate] = {}
-    for c, sa, sb in sorted(direct, key=lambda t: (-t[0].score, order.index(t[1]), t[0].a_first)):
+    for c, sa, sb in sorted(direct, key=lambda t: (-t[0].score, order_pos[t[1]], t[0].a_first)):
         ua, ub = units[sa], units[sb]
         members = [(sa, ua.sentences[i].index) for i in range(c.a_first, c.a_last + 1)]
         members += [(sb, ub.sentences[j].index) for j in range(c.b_first, c.b_last + 1)]
@@ -468,7 +634,7 @@ def align_sources(
                     Passage(p.source_id, p.first, p.last, p.start, p.end, texts[sid][p.start : p.end])
                 )
         raw_claims.append(tuple(passages))
-    raw_claims.sort(key=lambda ps: (order.index(ps[0].source_id), ps[0].first))
+    raw_claims.sort(key=lambda ps: (order_pos[ps[0].source_id], ps[0].first))
     claims = tuple(Claim(k + 1, ps) for k, ps in enumerate(raw_claims))
 
     links = []
