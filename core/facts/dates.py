@@ -122,7 +122,8 @@ class DateValue:
         if self.relative:
             return None
         if self.granularity == "week":
-            assert self.week_start is not None
+            if self.week_start is None:
+                return None
             return self.week_start, self.week_start + dt.timedelta(days=6)
         y = self.year if self.year is not None else year
         if y is None and self.granularity != "decade":
