@@ -144,11 +144,12 @@ def _preload_facts() -> None:
 
 def compare_facts(articles: Sequence[Article], claims: Sequence[Claim]) -> tuple[FactPair, ...]:
     """Compared facts of every pair of passages within each claim group (see ``core.facts``)."""
-    from core.facts import compare_passages  # noqa: PLC0415 - loads its grammar on first use
+    from core.facts import compare_passages, story_context  # noqa: PLC0415 - loads its grammar on first use
     from core.facts.names import prefetch_names  # noqa: PLC0415
 
     prefetch_names(p.text for claim in claims for p in claim.passages)
     published = {a.source_id: a.published for a in articles}
+    story = story_context(f"{a.title}\n{a.text}" for a in articles)
     out: list[FactPair] = []
     for claim in claims:
         ps = claim.passages
@@ -161,6 +162,7 @@ def compare_facts(articles: Sequence[Article], claims: Sequence[Claim]) -> tuple
                         ps[y],
                         published_a=published.get(ps[x].source_id),
                         published_b=published.get(ps[y].source_id),
+                        story=story,
                     )
                 )
     return tuple(out)

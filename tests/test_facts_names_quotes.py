@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from core.facts import compare_passages, extract_facts
-from core.facts.names import canonical, find_abbreviations, find_names, get_nlp, link_people
+from core.facts import compare_passages, extract_facts, story_context
+from core.facts.names import (
+    NameMention,
+    canonical,
+    find_abbreviations,
+    find_names,
+    get_nlp,
+    is_common_word,
+    link_people,
+)
 from core.facts.quotes import find_quotes, normalise_wording
 from core.model import FactKind, Passage, Relation
 
@@ -151,3 +159,29 @@ def test_extract_offsets_point_into_article() -> None:
     assert {f.kind for f in facts} >= {FactKind.DATE, FactKind.NUMBER, FactKind.QUOTE}
     for f in facts:
         assert article[f.start : f.end] == f.text
+
+
+@needs_spacy
+def test_abbreviation_defined_elsewhere_in_the_story() -> None:
+    # "ERA" is spelled out in another paragraph of source b, not in the aligned passage.
+    a = _p("a", "Nearly 900 passengers a day used the line, the Eastmere Rail Authority said.")
+    b = _p("b", "Over 1,200 passengers a day used the line, according to the ERA.")
+    story = story_context(["The Eastmere Rail Authority (ERA) closed the line.", a.text, b.text])
+    assert story.aliases == {"ERA": "Eastmere Rail Authority"}
+    with_story = [p for p in compare_passages(1, a, b, story=story) if p.kind == FactKind.NAME]
+    assert [p.relation for p in with_story] == [Relation.SAME]
+    without = {p.relation for p in compare_passages(1, a, b) if p.kind == FactKind.NAME}
+    assert without == {Relation.ONLY_IN_A, Relation.ONLY_IN_B}
+
+
+def test_common_word_at_sentence_start_is_no_name() -> None:
+    story = story_context(["Slow buses for commuters", "The police said. The Police Federation met."])
+    text = "Commuters in Eastmere face delays. “Police were there,” said Anna Police."
+    mention = NameMention(0, 9, "Commuters", "ORG", "Commuters")
+    assert is_common_word(mention, text, story)
+    inner = text.index("Police")
+    assert is_common_word(NameMention(inner, inner + 6, "Police", "ORG", "Police"), text, story)
+    surname = text.rindex("Police")
+    assert not is_common_word(NameMention(surname, surname + 6, "Police", "PERSON", "Police"), text, story)
+    assert not is_common_word(NameMention(0, 9, "Commuters", "ORG", "Commuters"), text, story_context([]))
+    assert not is_common_word(NameMention(0, 4, "NATO", "ORG", "NATO"), "NATO met.", story_context(["nato"]))

@@ -12,7 +12,15 @@ from typing import TypeVar
 
 from core.facts import resources as R
 from core.facts.dates import DateMention, DateValue, Span, scan_dates
-from core.facts.names import NameMention, canonical, find_abbreviations, find_names, link_people
+from core.facts.names import (
+    NameMention,
+    Story,
+    canonical,
+    find_abbreviations,
+    find_names,
+    is_common_word,
+    link_people,
+)
 from core.facts.numbers import NumberMention, NumberValue, find_numbers, fmt_number
 from core.facts.quotes import QuoteMention, find_quotes, similarity
 from core.model import Fact, FactKind, FactPair, Passage, Relation
@@ -439,9 +447,17 @@ def quote_relation(a: QuoteMention, b: QuoteMention) -> tuple[Relation, str]:
     )
 
 
-def _names(an: Analysis, aliases: dict[str, str], people: dict[str, str]) -> dict[str, NameMention]:
+def _story_names(an: Analysis, story: Story | None) -> tuple[NameMention, ...]:
+    if story is None:
+        return an.names
+    return tuple(m for m in an.names if not is_common_word(m, an.passage.text, story))
+
+
+def _names(
+    names: Sequence[NameMention], aliases: dict[str, str], people: dict[str, str]
+) -> dict[str, NameMention]:
     out: dict[str, NameMention] = {}
-    for m in an.names:
+    for m in names:
         key = canonical(m.name, m.label, aliases)
         key = people.get(key, key)
         prev = out.get(key)
@@ -467,12 +483,15 @@ def _find_name(text: str, m: NameMention, key: str, aliases: dict[str, str]) -> 
     return None
 
 
-def compare_analyses(claim_id: int, a: Analysis, b: Analysis) -> tuple[FactPair, ...]:
+def compare_analyses(
+    claim_id: int, a: Analysis, b: Analysis, story: Story | None = None
+) -> tuple[FactPair, ...]:
     """Pair the facts of two analysed passages and label each pair with a relation.
 
     Args:
         claim_id: The claim group id copied into each pair.
         a, b: The analysed passages.
+        story: Story-wide abbreviations and lower-case vocabulary (see ``names.Story``), when known.
 
     Returns:
         FactPairs for every fact of both sides (see ``compare_passages``).
@@ -509,10 +528,11 @@ def compare_analyses(claim_id: int, a: Analysis, b: Analysis) -> tuple[FactPair,
         pair(FactKind.DATE, Relation.ONLY_IN_B, None, f, f"only in {sb}: {f.value}")
 
     # names
-    aliases = dict(a.aliases) | dict(b.aliases)
-    keys = [(canonical(m.name, m.label, aliases), m.label) for m in (*a.names, *b.names)]
+    aliases = (dict(story.aliases) if story else {}) | dict(a.aliases) | dict(b.aliases)
+    names_a, names_b = _story_names(a, story), _story_names(b, story)
+    keys = [(canonical(m.name, m.label, aliases), m.label) for m in (*names_a, *names_b)]
     people = link_people(keys)
-    na, nb = _names(a, aliases, people), _names(b, aliases, people)
+    na, nb = _names(names_a, aliases, people), _names(names_b, aliases, people)
     # NER recall differs between two wordings of the same sentence: before calling a name "only in"
     # one side, look for it (or a person's surname, or the abbreviation's other form) in the other text.
     for key, ma in list(na.items()):

@@ -78,6 +78,47 @@ def find_abbreviations(text: str) -> dict[str, str]:
     return out
 
 
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]+")
+_SENTENCE_END = ".!?:;\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """What the whole set of articles says about names, beyond one passage.
+
+    Attributes:
+        aliases: Abbreviations defined anywhere in the story ("Eastmere Rail Authority (ERA)"), so "ERA"
+            in one source and the long form in another are one entity.
+        lowercase: Words the story also writes in lower case. A capitalised one-word "name" at the start
+            of a sentence ("Commuters in Eastmere ...") that the story elsewhere writes as "commuters" is
+            a common noun the small NER model mistook for a name.
+    """
+
+    aliases: Mapping[str, str]
+    lowercase: frozenset[str]
+
+
+def story_context(texts: Iterable[str]) -> Story:
+    """Story-wide aliases (first definition wins) and lower-case vocabulary of the given article texts."""
+    aliases: dict[str, str] = {}
+    lowercase: set[str] = set()
+    for text in texts:
+        for abbr, long in find_abbreviations(text).items():
+            aliases.setdefault(abbr, long)
+        lowercase.update(m.group(0) for m in _LOWER_WORD.finditer(text))
+    return Story(aliases, frozenset(lowercase))
+
+
+def is_common_word(m: NameMention, text: str, story: Story) -> bool:
+    """A one-word, title-case mention at a sentence start that the story also writes in lower case."""
+    name = m.name
+    if " " in name or not name[:1].isupper() or not name[1:].islower():
+        return False
+    before = text[: m.start].rstrip(" \t\"'“‘(")
+    at_start = not before or before[-1] in _SENTENCE_END
+    return at_start and name.lower() in story.lowercase
+
+
 def _norm(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip().casefold()
 
