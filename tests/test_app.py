@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 from core.demo import demo_articles
 from core.ingest import article_from_text
 from core.model import Article, Comparison, Fact, FactKind, FactPair, Passage, Relation
-from ui.analysis import Mark, fact_marks, layout_rows
-from ui.render import highlight, md_escape, word_diff_html
+from ui.analysis import Mark, fact_marks, layout_rows, ranked_divergences
+from ui.render import esc, facts_table_html, highlight, md_escape, word_diff_html
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -84,6 +84,18 @@ def test_overview_shows_demo_comparison() -> None:
     assert len(at.get("plotly_chart")) == 3  # two heatmaps and the coverage matrix
     assert "demo set" in texts(at.info)
     assert at.session_state["backend"] == "hashing"
+
+
+def test_overview_shows_whole_explanations() -> None:
+    at = start()
+    top = ranked_divergences(_comparison(at).facts)[:12]
+    if not top:
+        pytest.skip("no compared facts in this installation")
+    html = texts(at.html)
+    assert '<table class="nc-facts">' in html
+    assert html.count("<tr>") == len(top) + 1  # a header and one row per divergence
+    for fp in top:
+        assert esc(fp.explanation) in html  # never cut off
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -174,6 +186,86 @@ def test_divergences_page_filters() -> None:
     assert set(at.dataframe[0].value["kind"]) <= {"date"}
 
 
+def test_claims_filters_survive_page_changes() -> None:
+    at = start("claims")
+    at.text_input(key="claims_query").input("the").run()
+    at.multiselect(key="claims_sources").set_value([DEMO_IDS[1], DEMO_IDS[3]]).run()
+    at.multiselect(key="claims_agreement").set_value(["conflict", "differing facts"]).run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    for page in ("overview", "divergences", "sources", "claims"):
+        at.switch_page(PAGES[page]).run()
+        assert not at.exception, at.exception
+    assert at.text_input(key="claims_query").value == "the"
+    assert at.multiselect(key="claims_sources").value == [DEMO_IDS[1], DEMO_IDS[3]]
+    assert at.multiselect(key="claims_agreement").value == ["conflict", "differing facts"]
+    assert list(at.dataframe[0].value["claim"]) == list(shown["claim"])  # the same rows as before
+
+
+def test_divergence_filters_survive_page_changes() -> None:
+    at = start("divergences")
+    if not _comparison(at).facts:
+        pytest.skip("no compared facts in this installation")
+    at.multiselect(key="div_kinds").set_value(["number", "date"]).run()
+    at.multiselect(key="div_relations").set_value(["conflict"]).run()
+    at.multiselect(key="div_sources").set_value([DEMO_IDS[0]]).run()
+    at.toggle(key="div_same").set_value(True).run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    for page in ("claims", "overview", "divergences"):
+        at.switch_page(PAGES[page]).run()
+        assert not at.exception, at.exception
+    assert at.multiselect(key="div_kinds").value == ["number", "date"]
+    assert at.multiselect(key="div_relations").value == ["conflict"]
+    assert at.multiselect(key="div_sources").value == [DEMO_IDS[0]]
+    assert at.toggle(key="div_same").value is True
+    assert at.dataframe[0].value.equals(shown)
+
+
+def test_side_by_side_view_choices_survive_page_changes() -> None:
+    at = start("side_by_side")
+    at.segmented_control(key="sbs_filter").set_value("unique").run()
+    at.toggle(key="sbs_diff").set_value(True).run()
+    at.switch_page(PAGES["overview"]).run()
+    at.switch_page(PAGES["side_by_side"]).run()
+    assert not at.exception
+    assert at.segmented_control(key="sbs_filter").value == "unique"
+    assert at.toggle(key="sbs_diff").value is True
+
+
+def test_source_filters_drop_removed_sources_and_follow_renames() -> None:
+    at = start("claims")
+    at.multiselect(key="claims_sources").set_value([DEMO_IDS[1], DEMO_IDS[2]]).run()
+    at.switch_page(PAGES["divergences"]).run()
+    if _comparison(at).facts:
+        at.multiselect(key="div_sources").set_value([DEMO_IDS[2]]).run()
+        at.multiselect(key="div_kinds").set_value(["number"]).run()
+
+    at.switch_page(PAGES["sources"]).run()
+    at.selectbox(key="edit_source").set_value(DEMO_IDS[1]).run()
+    name_box = next(t for t in at.text_input if t.key and t.key.startswith("edit_name_"))
+    name_box.input("renamed-daily")
+    button(at, "Save changes").click().run()
+    assert not at.exception, at.exception
+    remove_source(at, DEMO_IDS[2])
+    assert loaded_ids(at) == [DEMO_IDS[0], "renamed-daily", DEMO_IDS[3]]
+
+    at.switch_page(PAGES["claims"]).run()
+    assert not at.exception, at.exception  # never "default value not in options"
+    assert at.multiselect(key="claims_sources").value == ["renamed-daily"]
+    at.switch_page(PAGES["divergences"]).run()
+    assert not at.exception, at.exception
+    if at.dataframe:
+        assert at.multiselect(key="div_sources").value == []
+        assert at.multiselect(key="div_kinds").value == ["number"]
+
+    at.switch_page(PAGES["sources"]).run()
+    button(at, "Undo").click().run()  # the removed source comes back; the filters may choose it again
+    at.switch_page(PAGES["claims"]).run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="claims_sources").value == ["renamed-daily"]
+
+
 def test_downloads_are_offered() -> None:
     at = start("downloads")
     labels = [b.label for b in at.get("download_button")]
@@ -246,8 +338,59 @@ def test_bad_links_give_a_message_and_keep_sources() -> None:
         at.text_input(key="url_value_0").input(url)
         button(at, "Fetch and add").click().run()
         assert not at.exception
-        assert "Could not add the link" in texts(at.error).replace("\\", ""), url
+        message = texts(at.error).replace("\\", "")
+        assert message.startswith("That link can't be fetched: "), (url, message)
+        assert message.endswith("."), message
+        assert "Refused" not in message
         assert loaded_ids(at) == DEMO_IDS
+
+
+ONLY_PUBLIC = "Only public web addresses are allowed."
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "http://10.0.0.1/story",
+            f"That link can't be fetched: 10.0.0.1 is a private address. {ONLY_PUBLIC}",
+        ),
+        (
+            "http://localhost:8501/",
+            f"That link can't be fetched: localhost is a loopback address. {ONLY_PUBLIC}",
+        ),
+        (
+            "ftp://example.invalid/story",
+            "That link can't be fetched: only http and https links are supported.",
+        ),
+    ],
+)
+def test_refused_link_message_is_a_sentence(url: str, expected: str) -> None:
+    at = start("sources")
+    at.text_input(key="url_value_0").input(url)
+    at.text_input(key="url_name_0").input("kept-name")
+    button(at, "Fetch and add").click().run()
+    assert not at.exception
+    assert texts(at.error).replace("\\", "") == expected
+    assert loaded_ids(at) == DEMO_IDS
+    assert at.text_input(key="url_value_0").value == url  # the user can correct the link
+
+
+def test_fetched_page_without_article_text_gives_a_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.fetch
+
+    def fake_fetch(url: str, **_: Any) -> core.fetch.FetchedPage:
+        return core.fetch.FetchedPage(url, url, "Title", "... !!! ---", None, "text/html", 20)
+
+    monkeypatch.setattr(core.fetch, "fetch_article", fake_fetch)
+    at = start("sources")
+    at.text_input(key="url_value_0").input("https://example.com/news/story")
+    button(at, "Fetch and add").click().run()
+    assert not at.exception
+    assert texts(at.error).replace("\\", "") == (
+        "The page was fetched, but no article could be read from it: no readable text."
+    )
+    assert loaded_ids(at) == DEMO_IDS
 
 
 def test_rename_and_set_date_then_remove() -> None:
@@ -279,6 +422,69 @@ def test_rename_and_set_date_then_remove() -> None:
     assert not at.exception
     assert DEMO_IDS[2] not in loaded_ids(at)
     assert len(loaded_ids(at)) == 3
+
+
+def remove_source(at: AppTest, sid: str) -> None:
+    at.selectbox(key="edit_source").set_value(sid).run()
+    button(at, "Remove source").click().run()
+    assert not at.exception, at.exception
+
+
+def test_remove_then_undo_restores_the_source_in_place() -> None:
+    at = start("sources")
+    before = list(at.session_state["articles"])
+    remove_source(at, DEMO_IDS[1])
+    assert loaded_ids(at) == [DEMO_IDS[0], *DEMO_IDS[2:]]
+    assert f"Removed “{DEMO_IDS[1]}”." in texts(at.success).replace("\\", "")
+    button(at, "Undo").click().run()
+    assert not at.exception, at.exception
+    assert list(at.session_state["articles"]) == before  # same order, same texts, titles and dates
+    assert at.session_state["edit_source"] == DEMO_IDS[1]  # the restored source is selected again
+    assert "back in its place" in texts(at.toast).replace("\\", "")
+    assert not [b for b in at.button if b.label == "Undo"]  # nothing left to undo
+
+
+def test_undo_goes_back_one_removal_at_a_time() -> None:
+    at = start("sources")
+    remove_source(at, DEMO_IDS[0])
+    remove_source(at, DEMO_IDS[3])
+    assert loaded_ids(at) == DEMO_IDS[1:3]
+    button(at, "Undo").click().run()
+    assert loaded_ids(at) == DEMO_IDS[1:]
+    button(at, "Undo").click().run()
+    assert loaded_ids(at) == DEMO_IDS
+
+
+def test_undo_survives_page_changes_and_ends_with_another_change() -> None:
+    at = start("sources")
+    remove_source(at, DEMO_IDS[2])
+    at.switch_page(PAGES["overview"]).run()
+    assert {m.label: m.value for m in at.metric}["Sources"] == "3"
+    at.switch_page(PAGES["sources"]).run()
+    assert [b for b in at.button if b.label == "Undo"]
+    at.text_input(key="paste_name_0").input("herald")
+    at.text_area(key="paste_text_0").input("A landslide blocked the railway near Kellan Bridge in March.")
+    button(at, "Add source").click().run()
+    assert loaded_ids(at) == [*DEMO_IDS[:2], DEMO_IDS[3], "herald"]
+    assert not [b for b in at.button if b.label == "Undo"]  # undoing now would lose "herald"
+
+
+def test_undo_remove_all_and_demo_reload() -> None:
+    extra = article_from_text("extra", "The railway will reopen in October, a spokesman said on Monday.")
+    at = start("sources", articles=[*demo_articles(), extra])
+    button(at, "Reload the demo set").click().run()
+    assert loaded_ids(at) == DEMO_IDS
+    assert "Replaced the loaded sources with the demo set." in texts(at.success)
+    button(at, "Undo").click().run()
+    assert loaded_ids(at) == [*DEMO_IDS, "extra"]
+
+    button(at, "Yes, remove all").click().run()
+    assert loaded_ids(at) == []
+    assert "Removed all 5 sources." in texts(at.success)
+    button(at, "Reload the demo set").click().run()  # an empty list: the demo set replaces nothing
+    assert loaded_ids(at) == DEMO_IDS
+    button(at, "Undo").click().run()
+    assert loaded_ids(at) == [*DEMO_IDS, "extra"]
 
 
 def test_removing_all_then_reloading_demo() -> None:
@@ -360,6 +566,18 @@ def test_highlight_escapes_and_nests() -> None:
     assert 'class="fact kind-number rel-conflict"' in out
     assert "&quot;14&quot;" in out  # titles are escaped too
     assert out.count("kind-quote") >= 2  # the quote is cut around the number
+
+
+def test_facts_table_escapes_names_and_explanations() -> None:
+    fa = Fact(FactKind.QUOTE, "a", 0, 5, "<b>x", "<b>x")
+    fp = FactPair(
+        3, '<img src=x onerror="y()">', "b&c", FactKind.QUOTE, Relation.CONFLICT, fa, None, "<i>18</i>"
+    )
+    out = facts_table_html([fp])
+    assert "<img" not in out and "<i>" not in out
+    assert "&lt;img src=x onerror=&quot;y()&quot;&gt;" in out
+    assert "b&amp;c" in out and "&lt;i&gt;18&lt;/i&gt;" in out
+    assert 'class="nc-rel rel-conflict"' in out
 
 
 def test_word_diff_marks_insertions_and_deletions() -> None:

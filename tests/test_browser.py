@@ -191,3 +191,53 @@ def test_pasted_markup_is_shown_as_text_not_run(page: Any) -> None:
     page.wait_for_timeout(1000)
     assert page.title() == title
     assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+def _pick(pg: Any, label: str, option: str) -> None:
+    """Chooses ``option`` in the multiselect labelled ``label`` and closes its list."""
+    pg.locator('[data-testid="stMultiSelect"]').filter(has_text=label).locator("input").click()
+    pg.get_by_role("option", name=option, exact=True).click()
+    pg.keyboard.press("Escape")
+    _settle(pg)
+
+
+def test_filters_survive_page_changes_and_removal_can_be_undone(page: Any) -> None:
+    page.get_by_text("Claim coverage").first.wait_for()
+    _settle(page)
+    _go(page, "claims", "Open a claim side by side")
+    page.get_by_label("Search the passages").fill("rail")
+    page.get_by_label("Search the passages").press("Enter")
+    _settle(page)
+    _pick(page, "Carried by", "metro_daily")
+    _pick(page, "Agreement", "conflict")
+    count = page.get_by_text(" of 9 claim groups", exact=False).first.inner_text()
+
+    _go(page, "divergences", "compared facts")
+    _go(page, "claims", "Open a claim side by side")
+    assert page.get_by_label("Search the passages").input_value() == "rail"
+    chips = page.locator('[data-testid="stMultiSelect"]').all_inner_texts()
+    assert any("metro_daily" in c for c in chips)
+    assert any("conflict" in c for c in chips)
+    assert page.get_by_text(" of 9 claim groups", exact=False).first.inner_text() == count
+
+    _go(page, "sources", "Edit a source")
+    box = page.locator('[data-testid="stSelectbox"]').last
+    box.scroll_into_view_if_needed()
+    box.click()
+    page.get_by_role("option").filter(has_text="national_wire").first.click()
+    _settle(page)
+    page.get_by_role("button", name="Remove source").click()
+    page.get_by_text("Removed “national_wire”").first.wait_for()
+    _settle(page)
+    assert page.get_by_text("Loaded sources (3)").count() == 1
+    page.get_by_role("button", name="Undo").click()
+    page.get_by_text("Loaded sources (4)").wait_for()
+    _settle(page)
+    # The restored source is selected again in the edit form ...
+    assert page.get_by_label("Name", exact=True).last.input_value() == "national_wire"
+    box = page.locator('[data-testid="stSelectbox"]').last
+    box.scroll_into_view_if_needed()
+    box.click()
+    options = page.get_by_role("option").all_inner_texts()
+    assert options == ["eastmere_post", "metro_daily", "national_wire", "valley_courier"]  # ... in its place
+    page.keyboard.press("Escape")

@@ -219,3 +219,32 @@ def test_sixty_one_injected_sources_show_a_message() -> None:
     shown = texts(at.error) + texts(at.warning) + texts(at.info)
     assert "at most 60" in shown
     assert len(ids(at)) == 61
+
+
+# --------------------------------------------------------------------------------------------------
+# Removing and undoing, filters on hostile names
+
+
+def test_hostile_name_removed_and_restored() -> None:
+    name = ":red[boom] <b>x</b> $$y$$"
+    at = start()
+    paste(at, name, STORY)
+    assert ids(at) == [*DEMO_IDS, name]
+    at.switch_page("views/claims.py").run()
+    at.multiselect(key="claims_sources").set_value([name]).run()
+    assert not at.exception, at.exception
+    at.switch_page(SOURCES_PAGE).run()
+    at.selectbox(key="edit_source").set_value(name).run()
+    click(at, "Remove source")
+    assert not at.exception, at.exception
+    assert ids(at) == DEMO_IDS
+    raw = "\n".join(str(e.value) for e in at.success)
+    assert "\\:red\\[boom\\]" in raw and "\\<b\\>" in raw and "\\$\\$" in raw  # shown as typed, not run
+    at.switch_page("views/claims.py").run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="claims_sources").value == []
+    at.switch_page(SOURCES_PAGE).run()
+    click(at, "Undo")
+    assert not at.exception, at.exception
+    assert ids(at) == [*DEMO_IDS, name]
+    assert at.session_state["articles"][-1].text.startswith("A landslide")

@@ -35,6 +35,17 @@ STATUS_LABELS = {
     Status.CONFLICT: "conflict",
 }
 
+# A fact pair's relation in words, from A's point of view (tables and filters).
+RELATION_LABELS = {
+    Relation.SAME: "same",
+    Relation.MORE_SPECIFIC: "A more specific",
+    Relation.LESS_SPECIFIC: "A less specific",
+    Relation.OVERLAP: "overlap",
+    Relation.CONFLICT: "conflict",
+    Relation.ONLY_IN_A: "only in A",
+    Relation.ONLY_IN_B: "only in B",
+}
+
 # CSS class suffix of a fact, from the point of view of the source holding it.
 SIDE_A = {
     Relation.SAME: "same",

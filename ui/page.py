@@ -14,11 +14,13 @@ _ICONS = {
     "info": ":material/info:",
     "warning": ":material/warning:",
     "error": ":material/error:",
+    "toast": ":material/undo:",  # a toast is seen wherever the page is scrolled to
 }
 
 
 def show_flash() -> None:
-    """Shows the messages queued before the last ``st.rerun`` (already Markdown-escaped)."""
+    """Shows the messages queued before the last ``st.rerun`` (already Markdown-escaped); level is an
+    alert (success, info, warning, error) or "toast"."""
     for level, message in state.pop_flash():
         getattr(st, level, st.info)(message, icon=_ICONS.get(level))
 

@@ -13,8 +13,20 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from core.model import Article, Comparison, Sentence
-from ui.analysis import REL_LABELS, STATUS_LABELS, Cell, Mark, Row, Status, fact_marks, row_statuses
+from core.model import Article, Comparison, FactPair, Relation, Sentence
+from ui.analysis import (
+    REL_LABELS,
+    RELATION_LABELS,
+    SIDE_A,
+    STATUS_LABELS,
+    Cell,
+    Mark,
+    Row,
+    Status,
+    fact_marks,
+    fact_value,
+    row_statuses,
+)
 
 _MD_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=^&])")
 
@@ -71,6 +83,9 @@ CSS = (
         f".nc mark.kind-quote.rel-{rel} {{background:transparent;border-bottom-color:{fg}}}"
         for rel, (bg, fg) in REL_COLOURS.items()
     )
+    + "\n".join(
+        f".nc-rel.rel-{rel} {{background:{bg};border-color:{fg}}}" for rel, (bg, fg) in REL_COLOURS.items()
+    )
     + """
 .nc mark.rel-less, .nc-legend mark.rel-less {border-bottom-style:dashed}
 .nc mark.rel-same, .nc-legend mark.rel-same {background:transparent;border-bottom:2px solid #8fcca8}
@@ -104,6 +119,21 @@ CSS = (
 .nc ins {background:#d7f5dd;text-decoration:none;border-radius:2px}
 .nc del {background:#ffe0de;color:#8a1f17;border-radius:2px}
 .nc-empty-note {color:#5f6570;padding:1rem 0}
+.nc-facts {width:100%;border-collapse:separate;border-spacing:0;font-size:.875rem;line-height:1.4;
+  color:#1f2430;background:#fff;border:1px solid #e1e4ea;border-radius:8px;overflow:hidden}
+.nc-facts th {text-align:left;font-weight:500;color:#5f6570;background:#f7f8fa;padding:.4rem .6rem;
+  border-bottom:1px solid #e1e4ea;white-space:nowrap}
+.nc-facts td {padding:.4rem .6rem;border-top:1px solid #eef0f3;vertical-align:top}
+.nc-facts tbody tr:first-child td {border-top:none}
+.nc-facts tbody tr:hover td {background:#fafbfc}
+.nc-facts td.claim {color:#5f6570;white-space:nowrap;width:3.5rem;font-variant-numeric:tabular-nums}
+.nc-facts td.kind {white-space:nowrap;width:4.5rem}
+.nc-facts td.rel {white-space:nowrap;width:8rem}
+.nc-facts td.pair {width:24%;overflow-wrap:anywhere}
+.nc-facts td.pair .vs {color:#8a909a;font-size:.8rem;padding:0 .2rem}
+.nc-facts td.what {overflow-wrap:anywhere}
+.nc-rel {display:inline-block;padding:0 .45rem;border-radius:999px;font-size:.8rem;
+  border:1px solid transparent}
 </style>
 """
 )
@@ -308,3 +338,30 @@ def claim_preview_html(cmp: Comparison, claim_id: int) -> str:
     (status,) = row_statuses(cmp, [row], sources)
     marks = {sid: fact_marks(cmp, sid, sources) for sid in sources}
     return legend_html() + grid_html(cmp, [row], [status], sources, marks, diff=False)
+
+
+# --------------------------------------------------------------------------------------------------
+# A short table of compared facts
+
+
+def facts_table_html(facts: Sequence[FactPair]) -> str:
+    """Compared facts as a table whose explanations wrap instead of being cut off (a few rows only)."""
+    rows = []
+    for fp in facts:
+        rel = Relation(fp.relation)
+        label = RELATION_LABELS.get(rel, str(fp.relation))
+        what = fp.explanation or " vs ".join(v for v in (fact_value(fp.a), fact_value(fp.b)) if v)
+        rows.append(
+            "<tr>"
+            f'<td class="claim">#{int(fp.claim_id)}</td>'
+            f'<td class="kind">{esc(str(fp.kind))}</td>'
+            f'<td class="rel"><span class="nc-rel rel-{SIDE_A[rel]}">{esc(label)}</span></td>'
+            f'<td class="pair">{esc(fp.source_a)}<span class="vs">vs</span>{esc(fp.source_b)}</td>'
+            f'<td class="what">{esc(what)}</td>'
+            "</tr>"
+        )
+    head = (
+        "<thead><tr><th>claim</th><th>kind</th><th>relation</th><th>source A vs source B</th>"
+        "<th>what differs</th></tr></thead>"
+    )
+    return f'<table class="nc-facts">{head}<tbody>{"".join(rows)}</tbody></table>'

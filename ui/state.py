@@ -1,14 +1,15 @@
 """The sources a user loaded, kept in ``st.session_state`` so they survive reruns and page changes.
 
 Every change goes through a function here that validates first and never drops what was loaded: a
-function returns an error message for the user (or None on success) instead of raising.
+function returns an error message for the user (or None on success) instead of raising. Removing sources
+(one, all, or replacing them with the demo set) can be undone until the set of sources changes otherwise.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import streamlit as st
@@ -16,11 +17,16 @@ import streamlit as st
 from core.config import DEFAULT_LIMITS, Limits
 from core.demo import demo_articles
 from core.model import Article
+from ui.render import md_escape
 
 ARTICLES = "articles"
 FLASH = "flash"
 FOCUS_CLAIM = "focus_claim"
+UNDO = "undo"
 MAX_NAME_CHARS = 80
+MAX_UNDO = 20
+# Widget values that hold source names; a rename carries them over (see ``update``).
+SOURCE_CHOICES = ("claims_sources", "div_sources", "sbs_sources", "sbs_keep")
 
 
 @st.cache_resource(show_spinner=False)
@@ -42,9 +48,56 @@ def articles() -> tuple[Article, ...]:
     return tuple(st.session_state.get(ARTICLES, ()))
 
 
-def _set(items: list[Article]) -> None:
+@dataclass(frozen=True)
+class UndoStep:
+    """A removal that can be undone: what it did, what undoing it says, and the sources before it.
+
+    ``kind`` is "remove" (one source), "clear" (all of them) or "demo" (replaced by the demo set); the
+    messages are Markdown-escaped already.
+    """
+
+    kind: str
+    message: str
+    undone: str
+    previous: tuple[Article, ...]
+    restored: str | None = None  # the source to select again after undoing a single removal
+
+
+def _set(items: list[Article], *, undo: UndoStep | None = None, keep_undo: bool = False) -> None:
+    """Replaces the loaded sources. With ``undo``, the step is kept so that ``undo()`` can go back;
+    any other change forgets every undo step (going back to an older list would lose that change)
+    unless ``keep_undo`` says the change holds nothing of the user's (the demo set into an empty list)
+    or nothing changed at all (a save without edits)."""
+    changed = tuple(items) != articles()
     st.session_state[ARTICLES] = items
     st.session_state[FOCUS_CLAIM] = None
+    if undo is None:
+        if changed and not keep_undo:
+            st.session_state.pop(UNDO, None)
+    else:
+        st.session_state[UNDO] = [*st.session_state.get(UNDO, []), undo][-MAX_UNDO:]
+
+
+def last_undo() -> UndoStep | None:
+    """The last removal that can still be undone, or None."""
+    steps = st.session_state.get(UNDO) or []
+    return steps[-1] if steps else None
+
+
+def undo() -> UndoStep | None:
+    """Puts the sources back as they were before the last removal, in their order.
+
+    Returns:
+        The step that was undone, or None when there was nothing to undo.
+    """
+    steps = list(st.session_state.get(UNDO) or [])
+    if not steps:
+        return None
+    step = steps.pop()
+    st.session_state[ARTICLES] = list(step.previous)
+    st.session_state[FOCUS_CLAIM] = None
+    st.session_state[UNDO] = steps
+    return step
 
 
 def is_demo() -> bool:
@@ -97,7 +150,12 @@ def add(article: Article) -> str | None:
 
 
 def remove(source_id: str) -> None:
-    _set([a for a in articles() if a.source_id != source_id])
+    """Removes one source; ``undo`` puts it back in its place."""
+    before = articles()
+    if source_id in source_ids():
+        name = md_escape(source_id)
+        step = UndoStep("remove", f"Removed “{name}”.", f"Put “{name}” back in its place.", before, source_id)
+        _set([a for a in before if a.source_id != source_id], undo=step)
 
 
 def update(
@@ -127,15 +185,48 @@ def update(
         art = replace(art, published=published)
     items[index] = art
     _set(items)
+    if art.source_id != source_id:
+        _rename_choices(source_id, art.source_id)
     return None
 
 
+def _rename_choices(old: str, new: str) -> None:
+    """Keeps a renamed source chosen in the filters that had chosen it (on pages not shown now)."""
+    for key in SOURCE_CHOICES:
+        chosen = st.session_state.get(key)
+        if isinstance(chosen, list) and old in chosen:
+            st.session_state[key] = [new if s == old else s for s in chosen]
+
+
 def load_demo() -> None:
-    _set(list(_demo_set()))
+    """Replaces the sources with the demo set; ``undo`` brings back what was loaded before."""
+    before = articles()
+    if before and before != _demo_set():
+        step = UndoStep(
+            "demo",
+            "Replaced the loaded sources with the demo set.",
+            f"Put back the {len(before)} sources loaded before the demo set."
+            if len(before) > 1
+            else "Put back the source loaded before the demo set.",
+            before,
+        )
+        _set(list(_demo_set()), undo=step)
+    else:  # nothing of the user's is replaced: an earlier "Remove all" stays undoable
+        _set(list(_demo_set()), keep_undo=True)
 
 
 def clear() -> None:
-    _set([])
+    """Removes every source; ``undo`` brings them all back."""
+    before = articles()
+    if before:
+        n = len(before)
+        step = UndoStep(
+            "clear",
+            f"Removed all {n} sources." if n > 1 else "Removed the only source.",
+            f"Put back all {n} sources." if n > 1 else "Put the source back.",
+            before,
+        )
+        _set([], undo=step)
 
 
 def unique_name(base: str) -> str:

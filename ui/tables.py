@@ -9,17 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from core.model import Comparison, FactPair, Relation
-from ui.analysis import STATUS_LABELS, claim_overall, divergence_counts, fact_value
+from ui.analysis import RELATION_LABELS, STATUS_LABELS, claim_overall, divergence_counts, fact_value
 
-RELATION_LABELS = {
-    Relation.SAME: "same",
-    Relation.MORE_SPECIFIC: "A more specific",
-    Relation.LESS_SPECIFIC: "A less specific",
-    Relation.OVERLAP: "overlap",
-    Relation.CONFLICT: "conflict",
-    Relation.ONLY_IN_A: "only in A",
-    Relation.ONLY_IN_B: "only in B",
-}
 FACT_COLUMNS = [
     "claim", "kind", "relation", "source A", "value A", "source B", "value B", "what differs",
     "text A", "text B",
@@ -31,7 +22,6 @@ FACT_DISPLAY_ORDER = [
     "claim", "kind", "relation", "source A", "source B", "what differs", "value A", "value B",
     "text A", "text B",
 ]  # fmt: skip
-SHORT_FACT_COLUMNS = ["claim", "kind", "relation", "source A", "source B", "what differs"]
 
 
 def fact_column_config() -> dict[str, Any]:

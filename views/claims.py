@@ -1,4 +1,8 @@
-"""Claims: the N-way table, one row per claim group and one column per source, with a jump to the row."""
+"""Claims: the N-way table, one row per claim group and one column per source, with a jump to the row.
+
+The filters and the chosen claim use ``persist_state="session"``: Streamlit would otherwise forget them
+when the user opens another page; a source that is no longer loaded drops out of a filter by itself.
+"""
 
 from __future__ import annotations
 
@@ -21,12 +25,17 @@ if cmp is not None:
         frame = claims_table(cmp)
         ids = list(cmp.source_ids)
         c1, c2, c3 = st.columns([3, 3, 2])
-        query = c1.text_input("Search the passages", key="claims_query", placeholder="word or number")
-        must = c2.multiselect("Carried by", ids, key="claims_sources", placeholder="any source")
+        query = c1.text_input(
+            "Search the passages", key="claims_query", persist_state="session", placeholder="word or number"
+        )
+        must = c2.multiselect(
+            "Carried by", ids, key="claims_sources", persist_state="session", placeholder="any source"
+        )
         agreement = c3.multiselect(
             "Agreement",
             ["conflict", "differing facts", "all same"],
             key="claims_agreement",
+            persist_state="session",
             placeholder="any",
         )
         shown = frame
@@ -68,6 +77,7 @@ if cmp is not None:
                 "Open a claim side by side",
                 options,
                 key="claims_jump",
+                persist_state="session",
                 format_func=lambda cid: f"#{cid} — {shorten(first[cid], 100)}",
             )
             if c2.button("Show side by side", type="primary", icon=":material/view_column:", width="stretch"):

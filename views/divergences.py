@@ -1,4 +1,8 @@
-"""Divergences: every compared fact, filterable by kind, relation and source."""
+"""Divergences: every compared fact, filterable by kind, relation and source.
+
+The filters and the chosen claim use ``persist_state="session"``: Streamlit would otherwise forget them
+when the user opens another page; a source that is no longer loaded drops out of a filter by itself.
+"""
 
 from __future__ import annotations
 
@@ -25,13 +29,24 @@ if cmp is not None:
         ids = list(cmp.source_ids)
         c1, c2, c3, c4 = st.columns([2, 3, 3, 2], vertical_alignment="bottom")
         kinds = c1.multiselect(
-            "Kind", ["number", "date", "name", "quote"], key="div_kinds", placeholder="all"
+            "Kind",
+            ["number", "date", "name", "quote"],
+            key="div_kinds",
+            persist_state="session",
+            placeholder="all",
         )
         labels = [v for k, v in RELATION_LABELS.items() if k != "same"]
-        relations = c2.multiselect("Relation", labels, key="div_relations", placeholder="all differing")
-        sources = c3.multiselect("Sources", ids, key="div_sources", placeholder="any source")
+        relations = c2.multiselect(
+            "Relation", labels, key="div_relations", persist_state="session", placeholder="all differing"
+        )
+        sources = c3.multiselect(
+            "Sources", ids, key="div_sources", persist_state="session", placeholder="any source"
+        )
         include_same = c4.toggle(
-            "Include same", key="div_same", help="Also list facts both sources state alike."
+            "Include same",
+            key="div_same",
+            persist_state="session",
+            help="Also list facts both sources state alike.",
         )
         facts = list(cmp.facts) if include_same else ranked_divergences(cmp.facts)
         frame = facts_frame(facts)
@@ -69,6 +84,7 @@ if cmp is not None:
                 "Open a claim side by side",
                 claims,
                 key="div_jump",
+                persist_state="session",
                 format_func=lambda c: f"#{c} — {shorten(first.get(c, ''), 100)}",
             )
             if c2.button("Show side by side", icon=":material/view_column:", width="stretch"):

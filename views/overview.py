@@ -9,7 +9,7 @@ import streamlit as st
 from core.model import Relation
 from ui import charts, page
 from ui.analysis import pair_tables, ranked_divergences
-from ui.tables import SHORT_FACT_COLUMNS, fact_column_config, facts_frame
+from ui.render import facts_table_html
 
 page.header(
     "Overview",
@@ -67,14 +67,8 @@ if cmp is not None:
     top = ranked_divergences(cmp.facts)
     if top:
         st.caption("Conflicts first, then facts only one source states, then differences in detail.")
-        st.dataframe(
-            facts_frame(top[:12]),
-            hide_index=True,
-            width="stretch",
-            height=38 + 35 * min(len(top), 12),
-            column_order=SHORT_FACT_COLUMNS,  # the values are in "what differs" already
-            column_config=fact_column_config(),
-        )
+        page.styles()
+        st.html(facts_table_html(top[:12]))  # explanations wrap: a table cell would cut them off
         if len(top) > 12:
             st.page_link(
                 "views/divergences.py", label=f"All {len(top)} divergences", icon=":material/arrow_forward:"

@@ -31,7 +31,8 @@ if cmp is not None:
         focus = None
 
     # The selection survives renames and removals; a jump to a claim adds the sources that carry it.
-    # Streamlit forgets a widget's value on pages that do not draw it: "sbs_keep" carries the choice over.
+    # Streamlit forgets a widget's value on pages that do not draw it: "sbs_keep" carries the choice over
+    # (the other choices below use persist_state="session"; ui.state renames sources in both).
     kept = st.session_state.get("sbs_sources", st.session_state.get("sbs_keep", []))
     chosen = [s for s in kept if s in ids]
     if not chosen:
@@ -44,9 +45,19 @@ if cmp is not None:
     st.session_state["sbs_keep"] = list(sources)
     c2, c3 = st.columns([4, 1], vertical_alignment="bottom")
     view = c2.segmented_control(
-        "Show", list(FILTERS), format_func=FILTERS.__getitem__, key="sbs_filter", default="all"
+        "Show",
+        list(FILTERS),
+        format_func=FILTERS.__getitem__,
+        key="sbs_filter",
+        persist_state="session",
+        default="all",
     )
-    diff = c3.toggle("Word diff", key="sbs_diff", help="Add a word-level diff to every aligned passage.")
+    diff = c3.toggle(
+        "Word diff",
+        key="sbs_diff",
+        persist_state="session",
+        help="Add a word-level diff to every aligned passage.",
+    )
     st.html(legend_html())
 
     if len(sources) < 2:
@@ -78,6 +89,7 @@ if cmp is not None:
                 "Rows",
                 range(n_pages),
                 key="sbs_page",
+                persist_state="session",
                 format_func=lambda i: f"{i * ROWS_PER_PAGE + 1}–{min(len(pairs), (i + 1) * ROWS_PER_PAGE)}",
             )
             pairs = pairs[p * ROWS_PER_PAGE : (p + 1) * ROWS_PER_PAGE]

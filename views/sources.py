@@ -21,11 +21,43 @@ st.session_state.setdefault("form_round", 0)
 ROUND = st.session_state["form_round"]  # bumped after a successful add, so the forms start empty
 
 
-def done(message: str) -> None:
-    """Queues a success message and reruns with fresh, empty forms."""
-    state.flash("success", message)
+def done(message: str | None = None) -> None:
+    """Queues a success message (if any) and reruns with fresh, empty forms."""
+    if message:
+        state.flash("success", message)
     st.session_state["form_round"] = ROUND + 1
     st.rerun()
+
+
+def link_error(exc: Exception) -> str:
+    """A sentence for the user about a link that could not be added (Markdown-escaped)."""
+    detail = " ".join(str(exc).split()).rstrip(".")
+    if isinstance(exc, IngestError):  # "<source name>: no readable text": the name means nothing yet
+        detail = detail.rsplit(": ", 1)[-1]
+    if detail[:1].isupper() and detail[1:2].islower():
+        detail = detail[0].lower() + detail[1:]
+    if not isinstance(exc, FetchError):
+        return md_escape(f"The page was fetched, but no article could be read from it: {detail}.")
+    if detail.lower().startswith("refused: "):
+        detail = detail[len("refused: ") :]
+        return md_escape(f"That link can't be fetched: {detail}. Only public web addresses are allowed.")
+    return md_escape(f"That link can't be fetched: {detail}.")
+
+
+def undo_bar(where: str) -> None:
+    """What the last removal did, with an Undo button that puts the removed sources back."""
+    step = state.last_undo()
+    if step is None:
+        return
+    c1, c2 = st.columns([5, 1], vertical_alignment="center")
+    c1.success(step.message, icon=":material/delete:")
+    if c2.button("Undo", icon=":material/undo:", key=f"undo_{where}", width="stretch"):
+        step = state.undo()
+        if step is not None:
+            state.flash("toast", step.undone)
+            if step.restored:
+                st.session_state["edit_source_next"] = step.restored
+        st.rerun()  # the add forms keep what the user typed
 
 
 # --------------------------------------------------------------------------------------------------
@@ -63,6 +95,10 @@ if articles:
     )
 else:
     st.info("No sources loaded. Add some below or reload the demo set.", icon=":material/info:")
+# A removal in the edit form below is undone there, where the user clicked; anything else here.
+REMOVED_ONE = bool(articles) and getattr(state.last_undo(), "kind", None) == "remove"
+if not REMOVED_ONE:
+    undo_bar("top")
 total = sum(len(a.text) for a in articles)
 st.caption(
     f"{total:,} of {DEFAULT_LIMITS.max_total_chars:,} characters and {len(articles)} of "
@@ -70,13 +106,14 @@ st.caption(
 )
 c1, c2, _ = st.columns([1, 1, 3])
 if c1.button("Reload the demo set", icon=":material/science:", disabled=state.is_demo(), width="stretch"):
+    had_sources = bool(articles)
     state.load_demo()
-    done("Reloaded the demo set.")
+    done(None if had_sources else "Loaded the demo set.")  # a replacement shows its Undo bar instead
 with c2.popover("Remove all", icon=":material/delete_sweep:", disabled=not articles, width="stretch"):
-    st.write("Remove every loaded source?")
+    st.write("Remove every loaded source? You can undo this right after.")
     if st.button("Yes, remove all", type="primary", key="confirm_clear"):
         state.clear()
-        done("Removed all sources.")
+        done()
 
 # --------------------------------------------------------------------------------------------------
 # Adding sources
@@ -181,7 +218,7 @@ with url_tab, st.form(f"url_form_{ROUND}", border=False):
                     notes=tuple(fetched.notes),
                 )
             except (FetchError, IngestError) as exc:
-                st.error(md_escape(f"Could not add the link: {exc}"), icon=":material/error:")
+                st.error(link_error(exc), icon=":material/error:")
             else:
                 problem = state.add(article)
                 if problem:
@@ -194,6 +231,8 @@ with url_tab, st.form(f"url_form_{ROUND}", border=False):
 
 if articles:
     st.subheader("Edit a source", anchor=False)
+    if REMOVED_ONE:
+        undo_bar("edit")
     ids = [a.source_id for a in articles]
     pending = st.session_state.pop("edit_source_next", None)
     if pending in ids:
@@ -224,8 +263,7 @@ if articles:
             state.flash("success", f"Saved “{md_escape(state.clean_name(new_name))}”.")
             st.rerun()
     if delete:
-        state.remove(sid)
-        state.flash("success", f"Removed “{md_escape(sid)}”.")
+        state.remove(sid)  # the Undo bar above says so and can put it back
         st.rerun()
     with st.expander("Cleaned text", icon=":material/article:", expanded=False):
         if art.notes:
