@@ -211,19 +211,10 @@ def sweep_configs(default) -> list[tuple[str, object]]:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    cells = [
-        list(map(str, headers)),
-        *[[f"{c:.3f}" if isinstance(c, float) else str(c) for c in r] for r in rows],
-    ]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = []
-    for n, r in enumerate(cells):
-        lines.append(
-            "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
-        )
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    """``bench.table`` with every float at three decimals (scores, not timings)."""
+    from bench.bench import table as plain_table
+
+    return plain_table(headers, [[f"{c:.3f}" if isinstance(c, float) else c for c in r] for r in rows])
 
 
 def row(name: str, full: Score, strict: Score, seconds: float | None = None) -> list[object]:
