@@ -1,8 +1,9 @@
 """Full-page screenshots of every page of the app, for the README: ``python tools/screenshot.py``.
 
-Starts ``streamlit run app.py`` on 127.0.0.1 with the ``hashing`` backend (no model download), drives
-Debian's Chromium with Playwright (never a downloaded browser) and writes ``docs/screenshots/<page>.png``
-(palette-quantised to stay small). ``--url`` uses an app that is already running instead.
+Starts ``streamlit run app.py`` on 127.0.0.1 with the app's default ``onnx`` backend (``--backend``; the
+model is packaged, nothing downloads), drives Debian's Chromium with Playwright (never a downloaded browser)
+and writes ``docs/screenshots/<page>.png`` (palette-quantised to stay small).
+``--url`` uses an app that is already running instead.
 """
 
 from __future__ import annotations
@@ -164,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="use an app already running at this URL instead of starting one")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--width", type=int, default=1440)
+    parser.add_argument("--backend", default="onnx", choices=["onnx", "torch", "hashing"])
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing: apt-get install -y chromium", file=sys.stderr)
@@ -172,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         wait_healthy(args.url.rstrip("/"), None)
         take(args.url.rstrip("/"), args.out, args.width)
     else:
-        with serve_app() as url:
+        with serve_app(args.backend) as url:
             take(url, args.out, args.width)
     return 0
 
