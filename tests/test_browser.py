@@ -226,6 +226,12 @@ def test_filters_survive_page_changes_and_removal_can_be_undone(page: Any) -> No
     box.click()
     page.get_by_role("option").filter(has_text="national_wire").first.click()
     _settle(page)
+    # On a loaded machine the edit form can lag the choice: remove only once it shows national_wire.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('input[aria-label=\"Name\"]')]"
+        ".some(i => i.value === 'national_wire')",
+        timeout=TIMEOUT_MS,
+    )
     page.get_by_role("button", name="Remove source").click()
     page.get_by_text("Removed “national_wire”").first.wait_for()
     _settle(page)
