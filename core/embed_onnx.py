@@ -26,6 +26,8 @@ import hashlib
 import json
 import logging
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -63,6 +65,11 @@ RECIPE_VERSION = "1"
 QUANT_SETTINGS = {"weight_type": "QInt8", "per_channel": True, "reduce_range": True}
 
 CACHE_ENV = "NEWSCOMPARE_CACHE"
+# The int8 file for the packaged model ships with the code (23 MB), so a fresh install or a restarted
+# Streamlit Cloud container neither waits for a build nor imports torch (a build peaks at ~860 MB RSS,
+# over the 690 MB Cloud guarantees). Its name carries the model hash, so a different model is never
+# served from it. Rebuild with ``python -m core.embed_onnx build --bundle``.
+BUNDLED_DIR = Path(__file__).resolve().parent / "data"
 ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
@@ -287,27 +294,72 @@ def _write_metadata(path: Path, model_dir: Path, quantized: bool) -> None:
     os.replace(tmp, path)
 
 
+def bundled_model_path(model_dir: Path | None = None) -> Path:
+    """Where the shipped int8 file for ``model_dir`` (default: the packaged model) is; it may not exist."""
+    model_dir = Path(model_dir) if model_dir is not None else packaged_model_path()
+    return onnx_model_paths(BUNDLED_DIR, model_dir)[1]
+
+
+def _build_in_subprocess(cache_dir: Path, quantize: bool) -> None:
+    """Runs ``python -m core.embed_onnx build`` in a child process, so torch, transformers and the export's
+    ~860 MB peak leave with the child instead of staying in a long-lived server."""
+    cmd = [sys.executable, "-m", "core.embed_onnx", "build", "--cache-dir", str(cache_dir)]
+    if not quantize:
+        cmd.append("--float")
+    root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(
+            cmd, cwd=root, env=env, capture_output=True, text=True, timeout=900, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        logger.warning("ONNX build in a child process failed (%s); building here", exc)
+        return
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        logger.warning("ONNX build in a child process failed (%s); building here", " | ".join(tail))
+    else:
+        logger.info("built the ONNX model in a child process in %.1f s", time.perf_counter() - started)
+
+
 def ensure_onnx_model(
-    cache_dir: Path | None = None, *, quantize: bool = True, model_dir: Path | None = None
+    cache_dir: Path | None = None,
+    *,
+    quantize: bool = True,
+    model_dir: Path | None = None,
+    isolate: bool = False,
 ) -> Path:
-    """Returns the path of the ONNX model, building it first if it is not in the cache.
+    """Returns the path of the ONNX model: the shipped int8 file when it fits, else the cached one, built
+    first if missing.
 
     Building imports torch, transformers and onnx (lazily); finding an existing file imports none of them.
 
     Args:
-        cache_dir: Cache folder; defaults to ``default_cache_dir()``.
+        cache_dir: Cache folder; defaults to ``default_cache_dir()``. Without one, the shipped int8 file
+            (``BUNDLED_DIR``) is used when its name matches the model's hash.
         quantize: True for the int8 model, False for the float one.
         model_dir: The sentence-transformers model folder; defaults to the packaged all-MiniLM-L6-v2.
+        isolate: Build in a child process (unless torch is already imported here), falling back to
+            building in this process if the child fails.
 
     Returns:
         Path of the ``.onnx`` file (a single self-contained file).
     """
     model_dir = Path(model_dir) if model_dir is not None else packaged_model_path()
+    if cache_dir is None and quantize:
+        shipped = bundled_model_path(model_dir)
+        if shipped.is_file():
+            return shipped
     cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     float_path, int8_path = onnx_model_paths(cache_dir, model_dir)
     wanted = int8_path if quantize else float_path
     if wanted.is_file():
         return wanted
+    if isolate and "torch" not in sys.modules and model_dir == packaged_model_path():
+        _build_in_subprocess(cache_dir, quantize)
+        if wanted.is_file():
+            return wanted
     wanted.parent.mkdir(parents=True, exist_ok=True)
     with _file_lock(wanted.parent / f".{float_path.stem}.lock"):
         if wanted.is_file():  # another process built it while we waited
@@ -369,7 +421,7 @@ class OnnxEmbedder:
         model_dir = Path(model_dir) if model_dir is not None else packaged_model_path()
         from_cache = model_path is None
         if model_path is None:
-            model_path = ensure_onnx_model(cache_dir, quantize=quantize, model_dir=model_dir)
+            model_path = ensure_onnx_model(cache_dir, quantize=quantize, model_dir=model_dir, isolate=True)
         self.model_path = Path(model_path)
         self.quantized = quantize
         self.name = f"onnx-{'int8' if quantize else 'fp32'}:{MODEL_NAME}"
@@ -466,6 +518,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     build = sub.add_parser("build", help="export (and quantise) the model into the cache folder")
     build.add_argument("--float", action="store_true", help="build only the float model")
     build.add_argument("--cache-dir", type=Path, default=None, help=f"default: ${CACHE_ENV} or ~/.cache")
+    build.add_argument(
+        "--bundle", action="store_true", help=f"(re)build the int8 file shipped in {BUNDLED_DIR / 'onnx'}"
+    )
     sub.add_parser("path", help="print where the int8 model is (or would be) cached")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
@@ -474,7 +529,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(onnx_model_paths(default_cache_dir(), packaged_model_path())[1])
         return 0
     started = time.perf_counter()
-    path = ensure_onnx_model(args.cache_dir, quantize=not args.float)
+    if args.bundle:
+        with tempfile.TemporaryDirectory() as scratch:
+            built = ensure_onnx_model(Path(scratch), quantize=True)
+            path = bundled_model_path()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for stale in path.parent.glob(f"{MODEL_NAME}-*"):
+                stale.unlink()
+            shutil.copyfile(built, path)
+            shutil.copyfile(built.with_suffix(".json"), path.with_suffix(".json"))
+    else:
+        path = ensure_onnx_model(args.cache_dir or default_cache_dir(), quantize=not args.float)
     embedder = OnnxEmbedder(path, quantize=not args.float)
     check = embedder.encode(["The central bank raised interest rates."])
     if check.shape != (1, DIM) or not np.isfinite(check).all():

@@ -1,8 +1,8 @@
 """The ONNX backend (core.embed_onnx): agreement with the torch reference, no torch at run time, fallback.
 
-Tests marked ``slow`` load real models. They build the ONNX files in the normal cache folder
-(``$NEWSCOMPARE_CACHE`` or ``~/.cache/newscompare``) the first time (~10 s), so ``python -m core.embed_onnx
-build`` beforehand makes them faster.
+Tests marked ``slow`` load real models. The int8 file ships in ``core/data/onnx``; the float file (and the
+build tests' files) are built in the normal cache folder (``$NEWSCOMPARE_CACHE`` or ``~/.cache/newscompare``)
+or a temporary one, ~10 s each.
 """
 
 from __future__ import annotations
@@ -212,6 +212,22 @@ def test_failed_build_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert [p for p in (tmp_path / "onnx").iterdir() if p.suffix in {".onnx", ".tmp"}] == []
 
 
+def test_shipped_int8_file_is_for_the_packaged_model() -> None:
+    """The int8 file in core/data/onnx is the one a fresh install uses (no build, no torch): its name and
+    metadata must match the packaged model and today's recipe, or every install would rebuild it."""
+    shipped = embed_onnx.bundled_model_path()
+    assert shipped.is_file(), "rebuild it: python -m core.embed_onnx build --bundle"
+    assert shipped.stat().st_size > 10_000_000
+    meta = json.loads(shipped.with_suffix(".json").read_text(encoding="utf-8"))
+    assert meta["model_hash"] == embed_onnx.model_hash(embed_onnx.packaged_model_path())
+    assert meta["quantization"] == embed_onnx.QUANT_SETTINGS
+    assert meta["opset"] == embed_onnx.OPSET
+    assert meta["recipe"] == embed_onnx.RECIPE_VERSION
+    assert embed_onnx.ensure_onnx_model() == shipped
+    # An explicit cache folder (or the float model) never uses the shipped file.
+    assert embed_onnx.onnx_model_paths(REPO_ROOT, embed_onnx.packaged_model_path())[1] != shipped
+
+
 def test_load_embedder_falls_back_when_onnx_breaks(monkeypatch: pytest.MonkeyPatch) -> None:
     """The fallback path itself, with a stand-in for the torch backend so no model is loaded."""
 
@@ -369,8 +385,29 @@ def test_runtime_does_not_import_torch(int8_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_a_missing_file_is_built_in_a_child_process(tmp_path: Path) -> None:
+    """A server that has to build the file keeps torch (and the build's ~860 MB peak) out of its process."""
+    code = (
+        "import sys, json\n"
+        "from pathlib import Path\n"
+        "from core.embed_onnx import ensure_onnx_model\n"
+        f"p = ensure_onnx_model(Path({str(tmp_path)!r}), isolate=True)\n"
+        "heavy = [m for m in ('torch', 'transformers', 'onnx') if m in sys.modules]\n"
+        "print(json.dumps({'path': str(p), 'size': p.stat().st_size, 'heavy': heavy}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=False, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["path"] == str(embed_onnx.onnx_model_paths(tmp_path, embed_onnx.packaged_model_path())[1])
+    assert report["size"] > 10_000_000
+    assert report["heavy"] == []
+
+
+@pytest.mark.slow
 def test_damaged_cache_file_is_rebuilt(tmp_path: Path, int8_path: Path) -> None:
-    float_src = int8_path.parent / int8_path.name.replace("-int8.onnx", "-fp32.onnx")
+    float_src = embed_onnx.ensure_onnx_model(quantize=False)  # in the cache (the shipped file is int8 only)
     float_dst, int8_dst = embed_onnx.onnx_model_paths(tmp_path, embed_onnx.packaged_model_path())
     float_dst.parent.mkdir(parents=True)
     float_dst.write_bytes(float_src.read_bytes())  # saves the export; only quantisation is redone
