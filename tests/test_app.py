@@ -186,6 +186,17 @@ def test_divergences_page_filters() -> None:
     assert set(at.dataframe[0].value["kind"]) <= {"date"}
 
 
+def test_divergences_preview_starts_on_the_first_row() -> None:
+    at = start("divergences")
+    frame = at.dataframe[0].value
+    assert len(frame) > 0  # the demo set has divergences even with the fake embedder
+    assert at.selectbox(key="div_jump").value == int(frame["claim"].iloc[0])
+    at.multiselect(key="div_kinds").set_value(["date"]).run()
+    dates = at.dataframe[0].value
+    if len(dates):
+        assert at.selectbox(key="div_jump").value in set(dates["claim"])
+
+
 def test_claims_filters_survive_page_changes() -> None:
     at = start("claims")
     at.text_input(key="claims_query").input("the").run()

@@ -77,7 +77,8 @@ if cmp is not None:
                 if selected:
                     st.session_state["div_jump"] = int(frame["claim"].iloc[selected[0]])
             if st.session_state.get("div_jump") not in claims:
-                st.session_state["div_jump"] = claims[0]
+                # Until a row is chosen, preview the claim of the table's first (most important) row.
+                st.session_state["div_jump"] = int(frame["claim"].iloc[0])
             first = {c.claim_id: c.passages[0].text for c in cmp.claims}
             c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
             target = c1.selectbox(
