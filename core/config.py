@@ -35,7 +35,7 @@ class AlignConfig:
     min_similarity: float = 0.40
     min_margin: float = 1.12
     min_score: float = 0.65
-    min_score_mutual: float = 0.60
+    min_score_mutual: float = 0.62
     strong_similarity: float = 0.80
     neighbours: int = 4
     lexical_weight: float = 0.5
