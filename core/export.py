@@ -90,9 +90,14 @@ def divergences_frame(cmp: Comparison, *, include_same: bool = False) -> pd.Data
     """One row per compared fact pair that is not ``same`` (see ``core.facts.divergence_rows``)."""
     from core.facts import DIVERGENCE_COLUMNS, divergence_rows  # noqa: PLC0415
 
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         divergence_rows(cmp.facts, include_same=include_same), columns=list(DIVERGENCE_COLUMNS)
     )
+    # Offsets of a fact only one side states are empty on the other side: nullable integers, so the CSV
+    # reads "179" and "" rather than "179.0" and "".
+    for column in ("start_a", "end_a", "start_b", "end_b"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
 
 
 def to_json_dict(cmp: Comparison) -> dict[str, Any]:

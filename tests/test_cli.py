@@ -50,6 +50,14 @@ def test_demo_tables(tmp_path: Path, capsys) -> None:
     div = pd.read_csv(tmp_path / "divergences.csv", keep_default_na=False)
     assert {"claim_id", "source_a", "source_b", "kind", "value_a", "value_b", "relation"} <= set(div.columns)
     assert "same" not in set(div["relation"])
+    # Offsets are whole numbers, empty on the side that does not state the fact (never "179.0").
+    raw = pd.read_csv(tmp_path / "divergences.csv", dtype=str, keep_default_na=False)
+    for col in ("start_a", "end_a", "start_b", "end_b"):
+        assert all(v == "" or v.isdigit() for v in raw[col]), col
+    assert (raw["start_a"] == "").any() or (raw["start_b"] == "").any()  # the demo has only-in facts
+    for row in raw.itertuples():
+        if row.start_a:
+            assert cleaned[row.source_a][int(row.start_a) : int(row.end_a)] == row.text_a
 
 
 def _article(i: int) -> str:
