@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +22,11 @@ import urllib.request
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from tools.screenshot import free_port, stop_process, wait_healthy  # noqa: E402 - needs the path above
+
 APP = REPO_ROOT / "app.py"
 CHROMIUM = Path("/usr/bin/chromium")
 TARGET_MB = 600
@@ -72,26 +76,6 @@ class Sampler:
         return self.peak
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> float:
-    started = time.perf_counter()
-    while time.perf_counter() - started < timeout:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
-                if resp.read().strip() == b"ok":
-                    return time.perf_counter() - started
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError("streamlit did not become healthy")
-
-
 def drive_page(page, url: str, timeout: float) -> tuple[float, str]:
     """Opens the app and waits until Streamlit has stopped running for 3 s in a row."""
     started = time.perf_counter()
@@ -132,7 +116,9 @@ def measure(backend: str, timeout: float) -> dict:
     proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     out: dict[str, object] = {"backend": backend}
     try:
-        out["start_s"] = wait_healthy(url, proc, timeout)
+        started = time.perf_counter()
+        wait_healthy(url, proc, timeout)
+        out["start_s"] = time.perf_counter() - started
         out["idle_mb"] = tree_rss_mb(proc.pid)
         sampler = Sampler(proc.pid)
         try:
@@ -162,12 +148,7 @@ def measure(backend: str, timeout: float) -> dict:
         out["peak_sampled_mb"] = sampler.stop()
         out["vmhwm_mb"] = _kib(proc.pid, "VmHWM") / 1024
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, 20.0)
         err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
         out["stderr_tail"] = err.strip().splitlines()[-3:]
     return out

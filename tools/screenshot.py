@@ -65,34 +65,40 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes] | None, timeout: float 
     raise TimeoutError(f"the app at {url} did not become healthy within {timeout:.0f} s")
 
 
-@contextlib.contextmanager
-def serve_app(backend: str = "hashing") -> Iterator[str]:
-    """Runs ``streamlit run app.py`` on a free local port; yields its base URL; stops it afterwards."""
-    port = free_port()
-    home = tempfile.mkdtemp(prefix="newscompare-home-")
-    env = {
-        **os.environ,
-        "NEWSCOMPARE_BACKEND": backend,
-        "HOME": home,
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
+def stop_process(proc: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """Terminates ``proc``, killing it when it does not exit within ``timeout`` seconds."""
+    proc.terminate()
     try:
-        wait_healthy(url, proc)
-        yield url
-    finally:
-        proc.terminate()
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def serve_app(backend: str = "hashing", timeout: float = 90.0) -> Iterator[str]:
+    """Runs ``streamlit run app.py`` on a free local port with a throwaway home folder; yields its base
+    URL; stops it afterwards."""
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="newscompare-home-") as home:
+        env = {
+            **os.environ,
+            "NEWSCOMPARE_BACKEND": backend,
+            "HOME": home,
+            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        }
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+            "--browser.gatherUsageStats", "false",
+        ]  # fmt: skip
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        url = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+            wait_healthy(url, proc, timeout)
+            yield url
+        finally:
+            stop_process(proc)
 
 
 def wait_rendered(page: object, marker: str, timeout_ms: int = 60_000) -> None:
