@@ -380,7 +380,7 @@ class _Stats:
 
     def add(self, v: _PassageVector, sign: float = 1.0) -> None:
         self.dense += sign * v.dense
-        np.add.at(self.lexical, v.lex_indices, sign * v.lex_values)
+        self.lexical[v.lex_indices] += sign * v.lex_values  # indices of one passage are unique
         self.square += sign * v.square
         self.count += 1 if sign > 0 else -1
 
