@@ -113,21 +113,34 @@ class _Candidate:
     lexical: float
 
 
-@dataclass(frozen=True, slots=True)
 class _PairLexical:
-    """TF-IDF cosines of one source pair: sentence to sentence, and merged pairs of either side."""
+    """TF-IDF cosines of one source pair, by ranges of source A's rows: sentence to sentence, and merged
+    pairs of either side. Either sliced from a per-source block (``_LexicalBlocks``) or computed on
+    demand, range by range, so a pair of very long articles never holds a full matrix."""
 
-    one_to_one: np.ndarray  # (n_a, n_b)
-    merged_a: np.ndarray  # (n_a - 1, n_b)
-    merged_b: np.ndarray  # (n_b - 1, n_a)
+    def __init__(
+        self, a: _Units, b: _Units, block: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    ) -> None:
+        self.a, self.b = a, b
+        self.block = block  # (one_to_one (n_a, n_b), merged_a (n_a-1, n_b), merged_b (n_b-1, n_a))
 
-    @staticmethod
-    def of(a: _Units, b: _Units) -> _PairLexical:
-        return _PairLexical(
-            (a.lexical @ b.lexical.T).toarray(),
-            (a.merged_lexical @ b.lexical.T).toarray(),
-            (b.merged_lexical @ a.lexical.T).toarray(),
-        )
+    def one_to_one(self, lo: int, hi: int) -> np.ndarray:
+        """(hi-lo, n_b): A's sentences lo..hi-1 against B's sentences."""
+        if self.block is not None:
+            return self.block[0][lo:hi]
+        return (self.a.lexical[lo:hi] @ self.b.lexical.T).toarray()
+
+    def merged_a(self, lo: int, hi: int) -> np.ndarray:
+        """(hi-lo, n_b): A's merged pairs lo..hi-1 (sentence i with i+1) against B's sentences."""
+        if self.block is not None:
+            return self.block[1][lo:hi]
+        return (self.a.merged_lexical[lo:hi] @ self.b.lexical.T).toarray()
+
+    def merged_b(self, lo: int, hi: int) -> np.ndarray:
+        """(n_b-1, hi-lo): B's merged pairs against A's sentences lo..hi-1."""
+        if self.block is not None:
+            return self.block[2][:, lo:hi]
+        return (self.b.merged_lexical @ self.a.lexical[lo:hi].T).toarray()
 
 
 class _LexicalBlocks:
@@ -171,120 +184,202 @@ class _LexicalBlocks:
             self._build(sa)
         a, b = self.units[sa], self.units[sb]
         if self.block is None:
-            return _PairLexical.of(a, b)
+            return _PairLexical(a, b)
         row = self.offset[sb][0] - self.first[0]
         m_row = self.offset[sb][1] - self.first[1]
         lex, merged_a, merged_b = self.block
         n, m = len(b.sentences), b.merged_lexical.shape[0]
         return _PairLexical(
-            lex[:, row : row + n], merged_a[:, row : row + n], merged_b[:, m_row : m_row + m].T
+            a, b, (lex[:, row : row + n], merged_a[:, row : row + n], merged_b[:, m_row : m_row + m].T)
         )
 
 
-def _topk_mean(m: np.ndarray, k: int, axis: int) -> np.ndarray:
+# Cells of one source pair's score matrices held at once: a pair of 400,000-character articles (4,400 x
+# 4,400 sentences) is scored in strips of rows instead of full matrices (2.1 GB before, ~0.2 GB now).
+PAIR_CHUNK_CELLS = 1_000_000
+
+
+def _top_k(m: np.ndarray, k: int, axis: int) -> np.ndarray:
+    """The k largest values along ``axis``, sorted (so means do not depend on how rows were chunked)."""
     k = max(1, min(k, m.shape[axis]))
     part = -np.partition(-m, k - 1, axis=axis)
-    return part.take(range(k), axis=axis).mean(axis=axis)
+    return np.sort(part.take(range(k), axis=axis), axis=axis)
+
+
+@dataclass(frozen=True, slots=True)
+class _PairScores:
+    """Candidates of one source pair and each sentence's best partner (for the extension pass)."""
+
+    candidates: list[_Candidate]
+    best_a: np.ndarray  # (n_a,) B position of each A sentence's most similar B sentence
+    best_a_sim: np.ndarray
+    best_b: np.ndarray  # (n_b,) the same for B's sentences
+    best_b_sim: np.ndarray
 
 
 def _pair_candidates(
     a: _Units, b: _Units, config: AlignConfig, lexical: _PairLexical | None = None
-) -> tuple[list[_Candidate], np.ndarray]:
+) -> _PairScores:
     """Scores one-to-one and (if enabled) merged candidates between two sources.
 
     ``lexical`` carries the pair's TF-IDF products when they were computed in a block for many pairs.
+    Scores are computed in strips of A's rows (``PAIR_CHUNK_CELLS``): a first pass gathers the
+    neighbourhood statistics of the ratio margin (k nearest of every row and column) and the row and
+    column maxima, a second pass scores candidates. Any strip size gives the same candidates, up to
+    floating-point rounding in the products, which can only decide exact ties (verbatim duplicates).
     """
-    lexical = lexical or _PairLexical.of(a, b)
-    cos = a.dense @ b.dense.T
-    lex = lexical.one_to_one
-    # A retelling rarely turns a statement into a question: rhetorical questions are commentary.
-    mismatch = a.questions[:, None] != b.questions[None, :]
-    cos = cos - config.question_penalty * mismatch
-    comb = cos + config.lexical_weight * lex
-    knn_a = _topk_mean(comb, config.neighbours, axis=1)
-    knn_b = _topk_mean(comb, config.neighbours, axis=0)
-    denom = np.maximum((knn_a[:, None] + knn_b[None, :]) / 2.0, 1e-6)
-    margin = comb / denom
-    out: list[_Candidate] = []
-    # Mutual best pairs (each is the other's nearest in this source pair) may score a little lower.
-    mutual = (comb == comb.max(axis=1, keepdims=True)) & (comb == comb.max(axis=0, keepdims=True))
-    floor = np.where(mutual, config.min_score_mutual, config.min_score)
-    ok = (cos >= config.min_similarity) & (
-        ((margin >= config.min_margin) & (comb >= floor)) | (cos >= config.strong_similarity)
-    )
-    for i, j in zip(*np.nonzero(ok), strict=True):
-        out.append(
-            _Candidate(
-                float(margin[i, j]), i, i, j, j, float(cos[i, j]), float(margin[i, j]), float(lex[i, j])
-            )
+    lexical = lexical or _PairLexical(a, b)
+    n, m = len(a.sentences), len(b.sentences)
+    step = max(1, PAIR_CHUNK_CELLS // max(m, 1))
+    k = config.neighbours
+    w = config.lexical_weight
+
+    def scores(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        cos = a.dense[lo:hi] @ b.dense.T
+        # A retelling rarely turns a statement into a question: rhetorical questions are commentary.
+        mismatch = a.questions[lo:hi, None] != b.questions[None, :]
+        cos = cos - config.question_penalty * mismatch
+        lex = lexical.one_to_one(lo, hi)
+        return cos, lex, cos + w * lex
+
+    # Pass 1: neighbourhoods and maxima.
+    knn_a = np.empty(n)
+    row_max = np.empty(n)
+    best_a = np.empty(n, dtype=np.intp)
+    best_a_sim = np.empty(n)
+    col_top: np.ndarray | None = None
+    col_max = np.full(m, -np.inf)
+    best_b = np.zeros(m, dtype=np.intp)
+    best_b_sim = np.full(m, -np.inf)
+    for lo in range(0, n, step):
+        hi = min(n, lo + step)
+        cos, _, comb = scores(lo, hi)
+        knn_a[lo:hi] = _top_k(comb, k, axis=1).mean(axis=1)
+        row_max[lo:hi] = comb.max(axis=1)
+        best_a[lo:hi] = np.argmax(cos, axis=1)
+        best_a_sim[lo:hi] = cos[np.arange(hi - lo), best_a[lo:hi]]
+        col_top = _top_k(comb if col_top is None else np.vstack([col_top, comb]), k, axis=0)
+        col_max = np.maximum(col_max, comb.max(axis=0))
+        arg = np.argmax(cos, axis=0)
+        val = cos[arg, np.arange(m)]
+        better = val > best_b_sim  # strictly: the first row wins a tie, as np.argmax does
+        best_b[better], best_b_sim[better] = arg[better] + lo, val[better]
+    knn_b = col_top.mean(axis=0) if col_top is not None else np.zeros(m)
+
+    # Pass 2: candidates (one-to-one, then A's merged pairs, then B's, the order ties are broken in).
+    one: list[_Candidate] = []
+    merged_a: list[_Candidate] = []
+    merged_b: list[_Candidate] = []
+    merge_floor = config.min_similarity - 0.1
+    q_a_merged = a.questions[:-1] | a.questions[1:]
+    q_b_merged = b.questions[:-1] | b.questions[1:]
+    for lo in range(0, n, step):
+        hi = min(n, lo + step)
+        ext = min(n, hi + 1)  # one row more: A's merged pair hi-1 + hi needs row hi
+        cos_x, lex_x, comb_x = scores(lo, ext)
+        cos, lex, comb = cos_x[: hi - lo], lex_x[: hi - lo], comb_x[: hi - lo]
+        denom = np.maximum((knn_a[lo:hi, None] + knn_b[None, :]) / 2.0, 1e-6)
+        margin = comb / denom
+        # Mutual best pairs (each is the other's nearest in this source pair) may score a little lower.
+        mutual = (comb == row_max[lo:hi, None]) & (comb == col_max[None, :])
+        floor = np.where(mutual, config.min_score_mutual, config.min_score)
+        ok = (cos >= config.min_similarity) & (
+            ((margin >= config.min_margin) & (comb >= floor)) | (cos >= config.strong_similarity)
         )
-    if not config.allow_merges:
-        return out, cos
-    floor = config.min_similarity - 0.1
-    for side in ("a", "b"):
-        merged, other = (a.merged_dense, b.dense) if side == "a" else (b.merged_dense, a.dense)
-        if merged.shape[0] == 0:
+        for i, j in zip(*np.nonzero(ok), strict=True):
+            one.append(
+                _Candidate(
+                    float(margin[i, j]),
+                    lo + i,
+                    lo + i,
+                    j,
+                    j,
+                    float(cos[i, j]),
+                    float(margin[i, j]),
+                    float(lex[i, j]),
+                )
+            )
+        if not config.allow_merges:
             continue
-        q_merged = a.questions if side == "a" else b.questions
-        q_merged = q_merged[:-1] | q_merged[1:]
-        q_other = b.questions if side == "a" else a.questions
-        mcos = merged @ other.T - config.question_penalty * (q_merged[:, None] != q_other[None, :])
-        mlex = lexical.merged_a if side == "a" else lexical.merged_b
-        mcomb = mcos + config.lexical_weight * mlex
-        part = comb if side == "a" else comb.T  # (n, m) one-to-one scores of the merged side
-        part_cos = cos if side == "a" else cos.T
-        best_part = np.maximum(part[:-1], part[1:])
-        both_related = np.minimum(part_cos[:-1], part_cos[1:]) >= floor
-        knn_merged = (knn_a[:-1] + knn_a[1:]) / 2.0 if side == "a" else (knn_b[:-1] + knn_b[1:]) / 2.0
-        knn_other = knn_b if side == "a" else knn_a
-        mden = np.maximum((knn_merged[:, None] + knn_other[None, :]) / 2.0, 1e-6)
-        mmargin = mcomb / mden
-        good = (
-            (mcomb >= best_part + config.merge_gain)
-            & both_related
-            & (mcos >= config.min_similarity)
-            & (
-                ((mmargin >= config.min_margin) & (mcomb >= config.min_score))
-                | (mcos >= config.strong_similarity)
+        # A's sentences i and i+1 merged, for i in lo..hi-1 (and i+1 < n), against B's sentences.
+        mhi = min(hi, n - 1)
+        if mhi > lo:
+            t = mhi - lo
+            mcos = a.merged_dense[lo:mhi] @ b.dense.T - config.question_penalty * (
+                q_a_merged[lo:mhi, None] != b.questions[None, :]
             )
+            mlex = lexical.merged_a(lo, mhi)
+            mcomb = mcos + w * mlex
+            best_part = np.maximum(comb_x[:t], comb_x[1 : t + 1])
+            both_related = np.minimum(cos_x[:t], cos_x[1 : t + 1]) >= merge_floor
+            knn_merged = (knn_a[lo:mhi] + knn_a[lo + 1 : mhi + 1]) / 2.0
+            mmargin = mcomb / np.maximum((knn_merged[:, None] + knn_b[None, :]) / 2.0, 1e-6)
+            good = _merge_ok(mcos, mcomb, mmargin, best_part, both_related, config)
+            for i, j in zip(*np.nonzero(good), strict=True):
+                merged_a.append(
+                    _Candidate(
+                        float(mmargin[i, j]),
+                        lo + i,
+                        lo + i + 1,
+                        j,
+                        j,
+                        float(mcos[i, j]),
+                        float(mmargin[i, j]),
+                        float(mlex[i, j]),
+                    )
+                )
+        # B's sentences j and j+1 merged, against A's sentences lo..hi-1.
+        if m >= 2:
+            mcos = b.merged_dense @ a.dense[lo:hi].T - config.question_penalty * (
+                q_b_merged[:, None] != a.questions[None, lo:hi]
+            )
+            mlex = lexical.merged_b(lo, hi)
+            mcomb = mcos + w * mlex
+            part, part_cos = comb.T, cos.T  # (m, hi-lo)
+            best_part = np.maximum(part[:-1], part[1:])
+            both_related = np.minimum(part_cos[:-1], part_cos[1:]) >= merge_floor
+            knn_merged = (knn_b[:-1] + knn_b[1:]) / 2.0
+            mmargin = mcomb / np.maximum((knn_merged[:, None] + knn_a[None, lo:hi]) / 2.0, 1e-6)
+            good = _merge_ok(mcos, mcomb, mmargin, best_part, both_related, config)
+            for j, i in zip(*np.nonzero(good), strict=True):
+                merged_b.append(
+                    _Candidate(
+                        float(mmargin[j, i]),
+                        lo + i,
+                        lo + i,
+                        j,
+                        j + 1,
+                        float(mcos[j, i]),
+                        float(mmargin[j, i]),
+                        float(mlex[j, i]),
+                    )
+                )
+    return _PairScores(one + merged_a + merged_b, best_a, best_a_sim, best_b, best_b_sim)
+
+
+def _merge_ok(  # noqa: PLR0917 - the merge rule's inputs, named
+    mcos: np.ndarray,
+    mcomb: np.ndarray,
+    mmargin: np.ndarray,
+    best_part: np.ndarray,
+    both_related: np.ndarray,
+    config: AlignConfig,
+) -> np.ndarray:
+    """A merged pair is a candidate when it beats both of its sentences alone by ``merge_gain``, both
+    sentences relate to the other side, and it passes the one-to-one floors."""
+    return (
+        (mcomb >= best_part + config.merge_gain)
+        & both_related
+        & (mcos >= config.min_similarity)
+        & (
+            ((mmargin >= config.min_margin) & (mcomb >= config.min_score))
+            | (mcos >= config.strong_similarity)
         )
-        for i, j in zip(*np.nonzero(good), strict=True):
-            if side == "a":
-                out.append(
-                    _Candidate(
-                        float(mmargin[i, j]),
-                        i,
-                        i + 1,
-                        j,
-                        j,
-                        float(mcos[i, j]),
-                        float(mmargin[i, j]),
-                        float(mlex[i, j]),
-                    )
-                )
-            else:
-                out.append(
-                    _Candidate(
-                        float(mmargin[i, j]),
-                        j,
-                        j,
-                        i,
-                        i + 1,
-                        float(mcos[i, j]),
-                        float(mmargin[i, j]),
-                        float(mlex[i, j]),
-                    )
-                )
-    return out, cos
+    )
 
 
-def _competitive_links(  # noqa: PLR0917 - internal, called once
-    cands: list[_Candidate],
-    cos: np.ndarray,
-    a_joinable: np.ndarray,
-    b_joinable: np.ndarray,
-    max_run: int,
-    min_similarity: float,
+def _competitive_links(
+    pair: _PairScores, a_joinable: np.ndarray, b_joinable: np.ndarray, max_run: int, min_similarity: float
 ) -> list[_Candidate]:
     """Greedy one-use-per-sentence linking by descending score (mutual-best in effect).
 
@@ -292,7 +387,7 @@ def _competitive_links(  # noqa: PLR0917 - internal, called once
     partner is already in that link ("A UN report..." + "Over 300,000..." against one sentence), so
     one-to-many splits longer than a pair are found too.
     """
-    ordered = sorted(cands, key=lambda c: (-c.score, -c.similarity, c.a_first, c.b_first))
+    ordered = sorted(pair.candidates, key=lambda c: (-c.score, -c.similarity, c.a_first, c.b_first))
     owner_a: dict[int, int] = {}
     owner_b: dict[int, int] = {}
     chosen: list[_Candidate] = []
@@ -318,16 +413,18 @@ def _competitive_links(  # noqa: PLR0917 - internal, called once
                     continue
                 owner = owner_a if side == "a" else owner_b
                 joinable = a_joinable if side == "a" else b_joinable
-                sims = cos if side == "a" else cos.T
+                best_of, best_sim = (
+                    (pair.best_a, pair.best_a_sim) if side == "a" else (pair.best_b, pair.best_b_sim)
+                )
                 lo, hi = (link.b_first, link.b_last) if side == "a" else (link.a_first, link.a_last)
                 for i, ok in (
                     (first - 1, first >= 1 and joinable[first - 1]),
-                    (last + 1, last + 1 < len(sims) and joinable[last]),
+                    (last + 1, last + 1 < len(best_of) and joinable[last]),
                 ):
                     if not ok or i in owner:
                         continue
-                    best = int(np.argmax(sims[i]))
-                    if lo <= best <= hi and sims[i, best] >= min_similarity:
+                    best = int(best_of[i])
+                    if lo <= best <= hi and best_sim[i] >= min_similarity:
                         new_first, new_last = min(first, i), max(last, i)
                         changes = (
                             {"a_first": new_first, "a_last": new_last}
@@ -553,10 +650,9 @@ def align_sources(
         for sb in order[ai + 1 :]:
             if not units[sa].sentences or not units[sb].sentences:
                 continue
-            cands, cos = _pair_candidates(units[sa], units[sb], config, blocks.pair(sa, sb))
+            scored = _pair_candidates(units[sa], units[sb], config, blocks.pair(sa, sb))
             for c in _competitive_links(
-                cands,
-                cos,
+                scored,
                 units[sa].joinable,
                 units[sb].joinable,
                 config.max_group_sentences,

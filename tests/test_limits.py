@@ -233,3 +233,61 @@ def test_default_sentence_limit_through_the_pipeline() -> None:
     line = " ".join(f"token{k}" for k in range(30_000))
     compare([article_from_text("line", line), article_from_text("story", STORY)], embedder, with_facts=False)
     assert max(len(t) for t in embedder.seen) <= DEFAULT_LIMITS.max_sentence_chars
+
+
+@pytest.mark.slow
+def test_two_articles_at_the_length_cap_align_in_bounded_memory() -> None:
+    """Two sources of ``max_article_chars`` each (about 4,000 sentences apiece) once made 2.1 GB of score
+    matrices; strips of rows keep the alignment's own allocations far below a Cloud container's 690 MB."""
+    import random
+    import tracemalloc
+
+    from core.align import align_sources
+    from core.pipeline import segment_all
+
+    rng = random.Random(3)
+    words = [
+        "council",
+        "bridge",
+        "debate",
+        "residents",
+        "costs",
+        "officials",
+        "river",
+        "town",
+        "budget",
+        "vote",
+        "mayor",
+        "repairs",
+    ]
+
+    def text() -> str:
+        out: list[str] = []
+        size = 0
+        while size < DEFAULT_LIMITS.max_article_chars - 200:
+            out.append(" ".join(rng.choice(words) for _ in range(rng.randint(8, 20))).capitalize() + ".")
+            size += len(out[-1]) + 1
+        return " ".join(out)
+
+    arts = [article_from_text(f"long{i}", text()) for i in range(2)]
+    sentences = segment_all(arts)
+    assert min(len(s) for s in sentences.values()) > 3500
+    gen = np.random.default_rng(0)
+    (id_a, sents_a), (id_b, sents_b) = sentences.items()
+    base = gen.standard_normal((max(len(sents_a), len(sents_b)), 384)).astype(np.float32)
+    # B retells A: its vectors are A's plus noise, so thousands of candidates are scored and linked.
+    rows = {
+        id_a: base[: len(sents_a)],
+        id_b: base[: len(sents_b)] + 0.5 * gen.standard_normal((len(sents_b), 384)),
+    }
+    vectors = {
+        sid: (m / np.linalg.norm(m, axis=1, keepdims=True)).astype(np.float32) for sid, m in rows.items()
+    }
+    tracemalloc.start()
+    try:
+        result = align_sources(sentences, vectors, texts={a.source_id: a.text for a in arts})
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(result.claims) > 1000
+    assert peak < 400 * 2**20, f"alignment allocated {peak / 2**20:.0f} MB at its peak"
