@@ -7,8 +7,8 @@ out from its neighbourhood (the ratio margin of LASER / Vecalign bitext mining),
 two adjacent sentences (one-to-two and two-to-one), and links greedily by score with each sentence used
 once per source pair (competitive linking; no monotonic-order assumption, so reordered paragraphs align).
 Links are then grouped into claim groups with a union-find that keeps at most one contiguous passage
-per source in each group. Each source pair is scored on its own block, so memory grows with the
-largest pair of sources, not with the square of all sentences.
+per source in each group. Each source pair is scored on its own, in strips of rows
+(``PAIR_CHUNK_CELLS``), so memory stays bounded however many or however long the sources are.
 """
 
 from __future__ import annotations
