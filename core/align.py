@@ -595,6 +595,7 @@ class AlignResult:
     claims: tuple[Claim, ...]
     links: tuple[Link, ...]
     unique: tuple[Passage, ...]
+    linked_claims: int = -1  # claims (in order) whose passage pairs are in ``links``; -1: all of them
 
 
 def align_sources(
@@ -603,6 +604,7 @@ def align_sources(
     *,
     texts: Mapping[str, str],
     config: AlignConfig = DEFAULT_ALIGN,
+    max_links: int | None = None,
 ) -> AlignResult:
     """Aligns every pair of sources and groups the links into N-way claims.
 
@@ -611,6 +613,8 @@ def align_sources(
         vectors: Per source id, unit-length embeddings, one row per sentence of ``sentences``.
         texts: Per source id, the cleaned article text (to slice passages).
         config: Thresholds.
+        max_links: Most passage pairs to list as links; claims are linked in order while their pairs fit
+            (``AlignResult.linked_claims`` says how many). None: all.
 
     Returns:
         Claim groups (ordered by where they first appear), every pair of passages within them as a
@@ -734,8 +738,12 @@ def align_sources(
     claims = tuple(Claim(k + 1, ps) for k, ps in enumerate(raw_claims))
 
     links = []
-    for claim in claims:
+    linked_claims = -1
+    for n_claim, claim in enumerate(claims):
         ps = claim.passages
+        if max_links is not None and len(links) + len(ps) * (len(ps) - 1) // 2 > max_links:
+            linked_claims = n_claim
+            break
         # One vector per passage, then one product per claim (a 60-way claim has 1,770 pairs).
         rows = [[pos[p.source_id][i] for i in p.indices] for p in ps]
         dense = _normalise_rows(
@@ -774,4 +782,4 @@ def align_sources(
         for s in body[sid]
         if (sid, s.index) not in in_claim
     )
-    return AlignResult(claims, tuple(links), unique)
+    return AlignResult(claims, tuple(links), unique, linked_claims)

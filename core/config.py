@@ -58,6 +58,11 @@ class Limits:
         max_total_chars: Most characters across all sources (after cleaning).
         max_article_chars: Most characters of one source (longer text is truncated with a note).
         max_sentence_chars: Longer "sentences" are cut at word boundaries into chunks of this size.
+        max_passage_pairs: Most pairs of aligned passages (a claim carried by k sources has k(k-1)/2)
+            listed as links and compared fact by fact. Many sources sharing long passages (60 copies of
+            one long article: 497,000 pairs, 1.2 million compared facts, 1.4 GB) would exhaust a shared
+            server; past the limit, claim groups are still all found, and links and facts cover the
+            claims in order up to the limit, with a message.
     """
 
     max_upload_bytes: int = 5 * 1024 * 1024
@@ -65,6 +70,7 @@ class Limits:
     max_total_chars: int = 2_000_000
     max_article_chars: int = 400_000
     max_sentence_chars: int = 1_000
+    max_passage_pairs: int = 50_000
 
 
 DEFAULT_ALIGN = AlignConfig()

@@ -141,6 +141,7 @@ def to_json_dict(cmp: Comparison) -> dict[str, Any]:
         "divergences": divergences_frame(cmp, include_same=True).to_dict(orient="records"),
         "timings": cmp.timings,
         "warnings": list(cmp.warnings),
+        "compared_claims": cmp.compared_claims,
     }
 
 

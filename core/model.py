@@ -176,6 +176,8 @@ class Comparison:
         facts: Compared facts for every aligned pair (including ``same`` ones).
         timings: Seconds per stage.
         warnings: Messages for the user (skipped inputs, limits hit).
+        compared_claims: Claims #1..#n have their passage pairs in ``links`` and their facts compared;
+            None when all have (``Limits.max_passage_pairs`` not hit).
     """
 
     articles: tuple[Article, ...]
@@ -186,10 +188,15 @@ class Comparison:
     facts: tuple[FactPair, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    compared_claims: int | None = None
 
     @property
     def source_ids(self) -> tuple[str, ...]:
         return tuple(a.source_id for a in self.articles)
+
+    def is_compared(self, claim_id: int) -> bool:
+        """Whether this claim's passage pairs were linked and their facts compared."""
+        return self.compared_claims is None or claim_id <= self.compared_claims
 
     def article(self, source_id: str) -> Article:
         for a in self.articles:

@@ -114,14 +114,28 @@ def compare(
 
     t0 = time.perf_counter()
     report("align", 0.0)
-    result = align_sources(sentences, vectors, texts={a.source_id: a.text for a in articles}, config=config)
+    result = align_sources(
+        sentences,
+        vectors,
+        texts={a.source_id: a.text for a in articles},
+        config=config,
+        max_links=limits.max_passage_pairs,
+    )
     timings["align"] = time.perf_counter() - t0
+    linked = result.claims if result.linked_claims < 0 else result.claims[: result.linked_claims]
+    if len(linked) < len(result.claims):
+        pairs = sum(len(c.passages) * (len(c.passages) - 1) // 2 for c in result.claims)
+        warnings.append(
+            f"{len(result.claims)} claim groups make {pairs:,} pairs of aligned passages, more than the "
+            f"{limits.max_passage_pairs:,} this server compares: passage pairs and facts cover claims "
+            f"#1-#{len(linked)} only. Compare fewer sources to see them all."
+        )
 
     facts: tuple[FactPair, ...] = ()
     if with_facts:
         t0 = time.perf_counter()
         report("facts", 0.0)
-        facts = compare_facts(articles, result.claims)
+        facts = compare_facts(articles, linked)
         timings["facts"] = time.perf_counter() - t0
     report("done", 1.0)
     return Comparison(
@@ -133,6 +147,7 @@ def compare(
         facts=facts,
         timings=timings,
         warnings=tuple(warnings),
+        compared_claims=None if result.linked_claims < 0 else result.linked_claims,
     )
 
 

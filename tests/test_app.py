@@ -644,3 +644,29 @@ def test_fact_marks_take_the_worst_relation_and_flip_sides() -> None:
     assert mark.rel == "same"
     (mark,) = fact_marks(cmp, "c", ["b", "c"])
     assert mark.rel == "less"
+
+
+def test_claims_past_the_passage_pair_limit_say_facts_not_compared() -> None:
+    """Past Limits.max_passage_pairs a claim is found but its facts are not compared: the dashboard must
+    say so rather than show it as "all same"."""
+    import dataclasses
+
+    from core.config import Limits
+    from core.embed import HashingEmbedder
+    from core.pipeline import compare
+    from ui.analysis import STATUS_LABELS, Status, claim_overall, claim_status
+    from ui.charts import coverage_matrix
+    from ui.tables import claims_table
+
+    story = demo_articles()[0]
+    copies = [dataclasses.replace(story, source_id=f"copy{i:02d}") for i in range(12)]
+    cmp = compare(copies, HashingEmbedder(), limits=Limits(max_passage_pairs=150))
+    assert cmp.compared_claims == 2
+    overall = claim_overall(cmp)
+    assert {overall[c.claim_id] for c in cmp.claims if c.claim_id > 2} == {Status.UNCOMPARED}
+    assert all(overall[c] != Status.UNCOMPARED for c in (1, 2))
+    assert claim_status(cmp)[(3, "copy00")] == Status.UNCOMPARED
+    frame = claims_table(cmp)
+    assert set(frame.loc[frame["claim"] > 2, "agreement"]) == {STATUS_LABELS[Status.UNCOMPARED]}
+    fig, _ = coverage_matrix(cmp)
+    assert STATUS_LABELS[Status.UNCOMPARED] in {trace.name for trace in fig.data}

@@ -48,7 +48,8 @@ def one_line(exc: BaseException) -> str:
 def test_limits_fields_are_all_tested() -> None:
     """A new field in Limits needs a test here."""
     assert {f.name for f in dataclasses.fields(Limits)} == {
-        "max_upload_bytes", "max_sources", "max_total_chars", "max_article_chars", "max_sentence_chars"
+        "max_upload_bytes", "max_sources", "max_total_chars", "max_article_chars", "max_sentence_chars",
+        "max_passage_pairs",
     }  # fmt: skip
 
 
@@ -291,3 +292,40 @@ def test_two_articles_at_the_length_cap_align_in_bounded_memory() -> None:
         tracemalloc.stop()
     assert len(result.claims) > 1000
     assert peak < 400 * 2**20, f"alignment allocated {peak / 2**20:.0f} MB at its peak"
+
+
+# --------------------------------------------------------------------------------------------------
+# max_passage_pairs
+
+
+def test_passage_pairs_limit_keeps_every_claim_and_says_what_is_covered() -> None:
+    from core.demo import demo_articles
+
+    story = demo_articles()[0]
+    copies = [dataclasses.replace(story, source_id=f"copy{i:02d}") for i in range(12)]  # 66 pairs a claim
+    full = compare(copies, HashingEmbedder())
+    assert not full.warnings
+    limited = compare(copies, HashingEmbedder(), limits=Limits(max_passage_pairs=150))
+    assert limited.claims == full.claims  # every claim group is still found
+    assert 0 < len(limited.links) <= 150
+    covered = set(range(1, 3))  # 2 claims x 66 pairs fit in 150
+    linked_ids = {
+        c.claim_id
+        for c in limited.claims
+        for link in limited.links
+        if link.a in c.passages and link.b in c.passages
+    }
+    assert linked_ids == covered
+    assert {f.claim_id for f in limited.facts} <= covered
+    (message,) = limited.warnings
+    assert "pairs of aligned passages" in message
+    assert "claims #1-#2 only" in message
+    assert "150" in message
+
+
+def test_default_passage_pairs_limit_leaves_the_demo_and_sixty_short_sources_whole() -> None:
+    from core.demo import demo_articles
+
+    assert DEFAULT_LIMITS.max_passage_pairs >= 60 * 59 // 2 * 10
+    demo = compare(demo_articles(), HashingEmbedder())
+    assert not demo.warnings

@@ -23,13 +23,15 @@ class Status(IntEnum):
     """Agreement of one source's passage in a claim group; larger is worse."""
 
     ABSENT = 0
-    SAME = 1
-    DIFFERS = 2
-    CONFLICT = 3
+    UNCOMPARED = 1  # past Limits.max_passage_pairs: the claim was found, its facts not compared
+    SAME = 2
+    DIFFERS = 3
+    CONFLICT = 4
 
 
 STATUS_LABELS = {
     Status.ABSENT: "absent",
+    Status.UNCOMPARED: "facts not compared",
     Status.SAME: "all same",
     Status.DIFFERS: "differing facts",
     Status.CONFLICT: "conflict",
@@ -96,6 +98,11 @@ def pairs_within(facts: Iterable[FactPair], sources: Iterable[str]) -> list[Fact
     return [fp for fp in facts if fp.source_a in keep and fp.source_b in keep]
 
 
+def _start(cmp: Comparison, claim_id: int) -> Status:
+    """A claim's status before its fact pairs are looked at."""
+    return Status.SAME if cmp.is_compared(claim_id) else Status.UNCOMPARED
+
+
 def claim_status(cmp: Comparison, sources: Sequence[str] | None = None) -> dict[tuple[int, str], Status]:
     """(claim id, source id) -> agreement of that source's passage with the other shown sources."""
     shown = list(sources) if sources is not None else list(cmp.source_ids)
@@ -103,7 +110,7 @@ def claim_status(cmp: Comparison, sources: Sequence[str] | None = None) -> dict[
     for claim in cmp.claims:
         for p in claim.passages:
             if p.source_id in shown:
-                out[(claim.claim_id, p.source_id)] = Status.SAME
+                out[(claim.claim_id, p.source_id)] = _start(cmp, claim.claim_id)
     for fp in pairs_within(cmp.facts, shown):
         st = status_of(fp.relation)
         for sid in (fp.source_a, fp.source_b):
@@ -115,7 +122,7 @@ def claim_status(cmp: Comparison, sources: Sequence[str] | None = None) -> dict[
 
 def claim_overall(cmp: Comparison) -> dict[int, Status]:
     """Claim id -> worst status over all of its fact pairs (SAME when nothing differs)."""
-    out = {c.claim_id: Status.SAME for c in cmp.claims}
+    out = {c.claim_id: _start(cmp, c.claim_id) for c in cmp.claims}
     for fp in cmp.facts:
         st = status_of(fp.relation)
         if fp.claim_id in out and st > out[fp.claim_id]:
@@ -389,7 +396,7 @@ def row_statuses(cmp: Comparison, rows: Sequence[Row], sources: Sequence[str]) -
         if row.claim_id is None:
             out.append(Status.ABSENT)
             continue
-        worst = Status.SAME
+        worst = _start(cmp, row.claim_id)
         for fp in by_claim.get(row.claim_id, ()):
             if fp.source_a in row.cells and fp.source_b in row.cells:
                 worst = max(worst, status_of(fp.relation))

@@ -171,11 +171,12 @@ def coverage_matrix(cmp: Comparison, *, limit: int = 60, chart_px: int = 1000) -
             hrow.append(f"<b>{_p(sid)}</b> · {STATUS_LABELS[st]}<br>{passage}")
         z.append(row)
         hover.append(hrow)
-    # A discrete colour scale: four bands for the four statuses.
+    # A discrete colour scale: one band per status.
     scale = []
-    for k in range(4):
+    bands = len(Status)
+    for k in range(bands):
         colour = STATUS_COLOURS[Status(k)]
-        scale += [[k / 4, colour], [(k + 1) / 4, colour]]
+        scale += [[k / bands, colour], [(k + 1) / bands, colour]]
     fig = go.Figure()
     fig.add_trace(
         go.Heatmap(
@@ -185,14 +186,16 @@ def coverage_matrix(cmp: Comparison, *, limit: int = 60, chart_px: int = 1000) -
             customdata=hover,
             colorscale=scale,
             zmin=-0.5,
-            zmax=3.5,
+            zmax=bands - 0.5,
             xgap=2,
             ygap=2,
             showscale=False,
             hovertemplate="%{customdata}<extra></extra>",
         )
     )
-    for k in (Status.SAME, Status.DIFFERS, Status.CONFLICT, Status.ABSENT):  # a legend for the colours
+    shown = {Status(v) for row in z for v in row}
+    legend = [Status.SAME, Status.DIFFERS, Status.CONFLICT, Status.UNCOMPARED, Status.ABSENT]
+    for k in [k for k in legend if k != Status.UNCOMPARED or k in shown]:  # a legend for the colours
         fig.add_trace(
             go.Scatter(
                 x=[None],

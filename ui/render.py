@@ -60,6 +60,7 @@ REL_COLOURS = {
 }
 STATUS_COLOURS = {
     Status.ABSENT: "#eceff3",
+    Status.UNCOMPARED: "#b9c3d3",
     Status.SAME: "#7cc59b",
     Status.DIFFERS: "#f2b84b",
     Status.CONFLICT: "#d9463b",
