@@ -648,21 +648,34 @@ def align_sources(
         questions = np.array([s.text.rstrip("\"')").endswith("?") for s in sents], dtype=bool)
         units[sid] = _Units(tuple(sents), dense, lex, md, ml, same_para, questions)
 
-    direct: list[tuple[_Candidate, str, str]] = []
+    # Every pair's links as arrays, not objects (60 sources sharing long passages make half a million):
+    # score and margin; source positions and first/last sentence positions.
+    link_floats: list[np.ndarray] = []
+    link_ints: list[np.ndarray] = []
     blocks = _LexicalBlocks(units, order)
     for ai, sa in enumerate(order):
-        for sb in order[ai + 1 :]:
+        for bi in range(ai + 1, len(order)):
+            sb = order[bi]
             if not units[sa].sentences or not units[sb].sentences:
                 continue
             scored = _pair_candidates(units[sa], units[sb], config, blocks.pair(sa, sb))
-            for c in _competitive_links(
+            chosen = _competitive_links(
                 scored,
                 units[sa].joinable,
                 units[sb].joinable,
                 config.max_group_sentences,
                 config.min_similarity,
-            ):
-                direct.append((c, sa, sb))
+            )
+            if chosen:
+                link_floats.append(np.array([(c.score, c.margin) for c in chosen], dtype=np.float64))
+                link_ints.append(
+                    np.array(
+                        [(ai, bi, c.a_first, c.a_last, c.b_first, c.b_last) for c in chosen], dtype=np.int64
+                    )
+                )
+    floats = np.concatenate(link_floats) if link_floats else np.zeros((0, 2))
+    ints = np.concatenate(link_ints) if link_ints else np.zeros((0, 6), dtype=np.int64)
+    del link_floats, link_ints
 
     pos = {sid: {s.index: k for k, s in enumerate(units[sid].sentences)} for sid in order}
 
@@ -699,21 +712,35 @@ def align_sources(
 
     dim = next((u.dense.shape[1] for u in units.values() if u.dense.ndim == 2 and len(u.sentences)), 1)
     groups = _Groups(config.max_group_sentences, passage_vector, lex_all.shape[1], dim, config)
-    direct_keys: dict[tuple[str, int, int, str, int, int], _Candidate] = {}
-    for c, sa, sb in sorted(direct, key=lambda t: (-t[0].score, order_pos[t[1]], t[0].a_first)):
-        ua, ub = units[sa], units[sb]
-        members = [(sa, ua.sentences[i].index) for i in range(c.a_first, c.a_last + 1)]
-        members += [(sb, ub.sentences[j].index) for j in range(c.b_first, c.b_last + 1)]
-        if groups.try_union(members):
-            key = (
-                sa,
-                ua.sentences[c.a_first].index,
-                ua.sentences[c.a_last].index,
-                sb,
-                ub.sentences[c.b_first].index,
-                ub.sentences[c.b_last].index,
-            )
-            direct_keys[key] = c
+    # A direct link's margin by one integer key (source positions and first/last sentence indices).
+    span = 1 + max((s.index for sid in order for s in sentences[sid]), default=0)
+    n_sources = max(len(order), 1)
+
+    def link_key(sa: int, a_first: int, a_last: int, sb: int, b_first: int, b_last: int) -> int:  # noqa: PLR0917
+        return ((((sa * n_sources + sb) * span + a_first) * span + a_last) * span + b_first) * span + b_last
+
+    direct_margin: dict[int, float] = {}
+    # Strongest first; ties by the first source's position, then its sentence (a stable sort).
+    ranked = np.lexsort((ints[:, 2], ints[:, 0], -floats[:, 0]))
+    for start in range(0, len(ranked), 8192):
+        part = ranked[start : start + 8192]
+        for (ai, bi, a_first, a_last, b_first, b_last), margin in zip(
+            ints[part].tolist(), floats[part, 1].tolist(), strict=True
+        ):
+            sa, sb = order[ai], order[bi]
+            ua, ub = units[sa], units[sb]
+            members = [(sa, ua.sentences[i].index) for i in range(a_first, a_last + 1)]
+            members += [(sb, ub.sentences[j].index) for j in range(b_first, b_last + 1)]
+            if groups.try_union(members):
+                key = link_key(
+                    ai,
+                    ua.sentences[a_first].index,
+                    ua.sentences[a_last].index,
+                    bi,
+                    ub.sentences[b_first].index,
+                    ub.sentences[b_last].index,
+                )
+                direct_margin[key] = margin
 
     by_root: dict[tuple[str, int], dict[str, set[int]]] = {}
     for node in list(groups.parent):
@@ -762,16 +789,16 @@ def align_sources(
         for x in range(len(ps)):
             for y in range(x + 1, len(ps)):
                 pa, pb = ps[x], ps[y]
-                key = (pa.source_id, pa.first, pa.last, pb.source_id, pb.first, pb.last)
-                d = direct_keys.get(key)
+                ka, kb = order_pos[pa.source_id], order_pos[pb.source_id]
+                margin = direct_margin.get(link_key(ka, pa.first, pa.last, kb, pb.first, pb.last))
                 links.append(
                     Link(
                         pa,
                         pb,
                         round(float(sims[x, y]), 4),
-                        round(d.margin, 4) if d else 0.0,
+                        round(margin, 4) if margin is not None else 0.0,
                         round(float(lexs[x, y]), 4),
-                        direct=d is not None,
+                        direct=margin is not None,
                     )
                 )
 
