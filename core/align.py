@@ -286,19 +286,7 @@ def _pair_candidates(
         ok = (cos >= config.min_similarity) & (
             ((margin >= config.min_margin) & (comb >= floor)) | (cos >= config.strong_similarity)
         )
-        for i, j in zip(*np.nonzero(ok), strict=True):
-            one.append(
-                _Candidate(
-                    float(margin[i, j]),
-                    lo + i,
-                    lo + i,
-                    j,
-                    j,
-                    float(cos[i, j]),
-                    float(margin[i, j]),
-                    float(lex[i, j]),
-                )
-            )
+        _emit(one, ok, (margin, cos, lex), lambda i, j, lo=lo: (lo + i, lo + i, j, j))
         if not config.allow_merges:
             continue
         # A's sentences i and i+1 merged, for i in lo..hi-1 (and i+1 < n), against B's sentences.
@@ -315,19 +303,7 @@ def _pair_candidates(
             knn_merged = (knn_a[lo:mhi] + knn_a[lo + 1 : mhi + 1]) / 2.0
             mmargin = mcomb / np.maximum((knn_merged[:, None] + knn_b[None, :]) / 2.0, 1e-6)
             good = _merge_ok(mcos, mcomb, mmargin, best_part, both_related, config)
-            for i, j in zip(*np.nonzero(good), strict=True):
-                merged_a.append(
-                    _Candidate(
-                        float(mmargin[i, j]),
-                        lo + i,
-                        lo + i + 1,
-                        j,
-                        j,
-                        float(mcos[i, j]),
-                        float(mmargin[i, j]),
-                        float(mlex[i, j]),
-                    )
-                )
+            _emit(merged_a, good, (mmargin, mcos, mlex), lambda i, j, lo=lo: (lo + i, lo + i + 1, j, j))
         # B's sentences j and j+1 merged, against A's sentences lo..hi-1.
         if m >= 2:
             mcos = b.merged_dense @ a.dense[lo:hi].T - config.question_penalty * (
@@ -341,20 +317,23 @@ def _pair_candidates(
             knn_merged = (knn_b[:-1] + knn_b[1:]) / 2.0
             mmargin = mcomb / np.maximum((knn_merged[:, None] + knn_a[None, lo:hi]) / 2.0, 1e-6)
             good = _merge_ok(mcos, mcomb, mmargin, best_part, both_related, config)
-            for j, i in zip(*np.nonzero(good), strict=True):
-                merged_b.append(
-                    _Candidate(
-                        float(mmargin[j, i]),
-                        lo + i,
-                        lo + i,
-                        j,
-                        j + 1,
-                        float(mcos[j, i]),
-                        float(mmargin[j, i]),
-                        float(mlex[j, i]),
-                    )
-                )
+            _emit(merged_b, good, (mmargin, mcos, mlex), lambda j, i, lo=lo: (lo + i, lo + i, j, j + 1))
     return _PairScores(one + merged_a + merged_b, best_a, best_a_sim, best_b, best_b_sim)
+
+
+def _emit(
+    out: list[_Candidate],
+    mask: np.ndarray,
+    values: tuple[np.ndarray, np.ndarray, np.ndarray],
+    ranges: Callable[[int, int], tuple[int, int, int, int]],
+) -> None:
+    """Appends a candidate for every True cell of ``mask``: its (margin, cosine, lexical) from
+    ``values`` and its (a_first, a_last, b_first, b_last) from ``ranges(row, column)``."""
+    margin, cos, lex = values
+    for r, c in zip(*np.nonzero(mask), strict=True):
+        a_first, a_last, b_first, b_last = ranges(int(r), int(c))
+        m = float(margin[r, c])
+        out.append(_Candidate(m, a_first, a_last, b_first, b_last, float(cos[r, c]), m, float(lex[r, c])))
 
 
 def _merge_ok(  # noqa: PLR0917 - the merge rule's inputs, named
