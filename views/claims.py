@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import page, state
+from ui.analysis import STATUS_LABELS, Status
 from ui.render import claim_preview_html, shorten
 from ui.tables import claims_table
 
@@ -33,7 +34,8 @@ if cmp is not None:
         )
         agreement = c3.multiselect(
             "Agreement",
-            ["conflict", "differing facts", "all same"],
+            ["conflict", "differing facts", "all same"]
+            + ([STATUS_LABELS[Status.UNCOMPARED]] if cmp.compared_claims is not None else []),
             key="claims_agreement",
             persist_state="session",
             placeholder="any",
