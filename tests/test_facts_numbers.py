@@ -8,7 +8,7 @@ import pytest
 
 from core.facts import resources as R
 from core.facts.dates import scan_dates
-from core.facts.numbers import NumberMention, find_numbers, parse_digits, parse_spelled
+from core.facts.numbers import NumberMention, find_numbers, measure_words, parse_digits, parse_spelled
 
 
 def numbers(text: str) -> list[NumberMention]:
@@ -199,3 +199,35 @@ def test_pathological_characters_are_fast() -> None:
         t0 = time.perf_counter()
         numbers(text)
         assert time.perf_counter() - t0 < 3.0
+
+
+@pytest.mark.parametrize(
+    ("measure", "count", "words"),
+    [
+        ("passenger", 900, "passengers"),
+        ("passenger", 1, "passenger"),
+        ("passenger", None, "passengers"),  # "thousands of passengers"
+        ("city", 3, "cities"),
+        ("bus", 2, "buses"),
+        ("day", 2, "days"),
+        ("deaths", 1, "death"),
+        ("deaths", 2, "deaths"),
+        ("km", 1, "km"),
+        ("percent", 5, "percent"),
+        ("money:EUR", 14, "money:EUR"),
+        ("", 3, ""),
+    ],
+)
+def test_measure_words(measure: str, count: float | None, words: str) -> None:
+    assert measure_words(measure, count) == words
+
+
+def test_explanations_read_in_the_plural() -> None:
+    from core.facts.compare import number_relation
+
+    (a,) = find_numbers("Over 1,200 passengers a day used the line.")
+    (b,) = find_numbers("Nearly 900 passengers a day used the line.")
+    assert a.value.measure == b.value.measure == "passenger"  # stored singular, so wordings match
+    _, why = number_relation(a.value, b.value)
+    assert why.startswith("1,200+ vs nearly 900 passengers: disjoint")
+    assert b.value.display.endswith("900 passengers")

@@ -21,7 +21,7 @@ from core.facts.names import (
     is_common_word,
     link_people,
 )
-from core.facts.numbers import NumberMention, NumberValue, find_numbers, fmt_number
+from core.facts.numbers import NumberMention, NumberValue, find_numbers, fmt_number, measure_words
 from core.facts.quotes import QuoteMention, find_quotes, similarity
 from core.model import Fact, FactKind, FactPair, Passage, Relation
 
@@ -272,7 +272,8 @@ def number_relation(a: NumberValue, b: NumberValue) -> tuple[Relation, str]:
     which conflict). Otherwise the soft readings decide: disjoint -> conflict, containment ->
     more/less specific, else overlap. See README ("How bounds compare").
     """
-    unit = _measure_label(a, b)
+    count = None if a.vague else a.nominal
+    unit = "/".join(measure_words(u, count) for u in _measure_label(a, b).split("/") if u)
     what = f" {unit}" if unit and unit != "percent" and not unit.startswith("money:") else ""
     la, lb = a.label, b.label
     if a.vague and b.vague and a.qualifier_text == b.qualifier_text:

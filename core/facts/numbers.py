@@ -84,9 +84,7 @@ class NumberValue:
             return f"{sym} {fig}%".strip()
         if self.measure.startswith("money:"):
             return f"{sym} {self.measure[6:]} {fig}".strip()
-        unit = self.measure if self.measure else ""
-        if self.nominal == 1 and unit.endswith("s") and unit in R.MEASURE_NOUNS.values():
-            unit = unit[:-1]
+        unit = measure_words(self.measure, None if self.vague else self.nominal)
         return " ".join(x for x in (sym, fig, unit) if x)
 
     @property
@@ -187,6 +185,24 @@ def parse_spelled(s: str) -> float | None:
     if not seen:
         return None
     return (total + current) * factor
+
+
+def measure_words(measure: str, count: float | None) -> str:
+    """The thing counted, as a reader expects it after a figure. Other nouns are stored in the singular
+    ("passenger") so that "passenger" and "passengers" match; after any count but one (or a vague one,
+    ``None``: "thousands") they read in the plural ("nearly 900 passengers"). The canonical measures are
+    plural already ("deaths"; "1 death")."""
+    if not measure or measure == "percent" or measure.startswith("money:"):
+        return measure
+    if measure in R.MEASURE_NOUNS.values():
+        return measure[:-1] if count == 1 and measure.endswith("s") and measure != "km" else measure
+    if count == 1:
+        return measure
+    if measure.endswith(("s", "x", "z", "ch", "sh")):
+        return measure + "es"
+    if len(measure) > 1 and measure.endswith("y") and measure[-2] not in "aeiou":
+        return measure[:-1] + "ies"
+    return measure + "s"
 
 
 def _singular(word: str) -> str:
