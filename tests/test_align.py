@@ -180,12 +180,9 @@ def test_compare_errors(demo, fake_embedder) -> None:
 
 
 @pytest.mark.parametrize("cells", [1, 50, 333])
-def test_scoring_in_strips_changes_nothing(
-    fake_embedder, monkeypatch: pytest.MonkeyPatch, cells: int
-) -> None:
+def test_scoring_in_strips_changes_nothing(fake_embedder, cells: int) -> None:
     """A long pair is scored in strips of rows (bounded memory); any strip size gives the same result
     as scoring whole matrices, merges and the extension pass included."""
-    import core.align as align_module
     from bench.bench import synthetic_story
     from core.pipeline import embed_all
 
@@ -208,8 +205,7 @@ def test_scoring_in_strips_changes_nothing(
     texts = {a.source_id: a.text for a in arts}
     whole = align_sources(sentences, vectors, texts=texts)
     assert any(p.last > p.first for c in whole.claims for p in c.passages)  # merges happen
-    monkeypatch.setattr(align_module, "PAIR_CHUNK_CELLS", cells)
-    strips = align_sources(sentences, vectors, texts=texts)
+    strips = align_sources(sentences, vectors, texts=texts, chunk_cells=cells)
     assert strips.claims == whole.claims
     assert strips.links == whole.links
     assert strips.unique == whole.unique
