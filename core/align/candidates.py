@@ -68,15 +68,54 @@ def _top_k(m: Array, k: int, axis: int) -> Array:
     return out
 
 
+# Dense products are computed in fixed blocks of this many rows and rounded to ``SCORE_DECIMALS``, whatever
+# the strip size. BLAS rounds a dot product differently depending on the shape of the matrices it is part
+# of, so two cells that tie in exact arithmetic (verbatim duplicates, sentences sharing the same words)
+# came out in a different order with strips of another size; with fixed blocks a cell's value never
+# depends on how the work was chunked, and after rounding, equal scores are broken by position.
+ROW_BLOCK = 16
+SCORE_DECIMALS = 6
+
+
+class _BlockedProduct:
+    """``rows[lo:hi] @ other.T`` assembled from fixed blocks of ``ROW_BLOCK`` rows (each computed once
+    while it is in use: consecutive strips share at most one block)."""
+
+    def __init__(self, rows: Array, other: Array) -> None:
+        self.rows, self.other = rows, other
+        self.cache: dict[int, Array] = {}
+
+    def _block(self, k: int) -> Array:
+        hit = self.cache.get(k)
+        if hit is None:
+            block = self.rows[k * ROW_BLOCK : (k + 1) * ROW_BLOCK] @ self.other.T
+            hit = np.round(block, SCORE_DECIMALS)
+            self.cache = {k - 1: self.cache[k - 1]} if k - 1 in self.cache else {}
+            self.cache[k] = hit
+        return hit
+
+    def __call__(self, lo: int, hi: int) -> Array:
+        if hi <= lo:
+            return np.zeros((0, self.other.shape[0]), dtype=self.rows.dtype)
+        first, last = lo // ROW_BLOCK, (hi - 1) // ROW_BLOCK
+        parts = [self._block(k) for k in range(first, last + 1)]
+        whole = parts[0] if len(parts) == 1 else np.vstack(parts)
+        out: Array = whole[lo - first * ROW_BLOCK : hi - first * ROW_BLOCK]
+        return out
+
+
 class _PairScorer:
     """Score matrices of one source pair, strip by strip of A's rows."""
 
     def __init__(self, a: Units, b: Units, lexical: PairLexical, config: AlignConfig) -> None:
         self.a, self.b, self.lexical, self.config = a, b, lexical, config
+        self.cosine = _BlockedProduct(a.dense, b.dense)
+        self.merged_a_cosine = _BlockedProduct(a.merged_dense, b.dense)
+        self.merged_b_cosine = _BlockedProduct(a.dense, b.merged_dense)  # transposed: (n_a, n_b - 1)
 
     def scores(self, lo: int, hi: int) -> tuple[Array, Array, Array]:
         """(cosine, lexical, combined) of A's sentences lo..hi-1 against all of B's."""
-        cos = self.a.dense[lo:hi] @ self.b.dense.T
+        cos = self.cosine(lo, hi)
         # A retelling rarely turns a statement into a question: rhetorical questions are commentary.
         mismatch = self.a.questions[lo:hi, None] != self.b.questions[None, :]
         cos = cos - self.config.question_penalty * mismatch
@@ -198,7 +237,7 @@ def _merged_a(
     cos_x, comb_x = strip_x
     t = mhi - lo
     q_a_merged = a.questions[:-1] | a.questions[1:]
-    mcos = a.merged_dense[lo:mhi] @ b.dense.T - config.question_penalty * (
+    mcos = scorer.merged_a_cosine(lo, mhi) - config.question_penalty * (
         q_a_merged[lo:mhi, None] != b.questions[None, :]
     )
     mlex = scorer.lexical.merged_a(lo, mhi)
@@ -226,7 +265,7 @@ def _merged_b(
         return
     cos, comb = strip
     q_b_merged = b.questions[:-1] | b.questions[1:]
-    mcos = b.merged_dense @ a.dense[lo:hi].T - config.question_penalty * (
+    mcos = scorer.merged_b_cosine(lo, hi).T - config.question_penalty * (
         q_b_merged[:, None] != a.questions[None, lo:hi]
     )
     mlex = scorer.lexical.merged_b(lo, hi)
@@ -247,12 +286,12 @@ def pair_candidates(
 
     Scores are computed in strips of A's rows (``chunk_cells`` cells at once): a first pass gathers the
     neighbourhood statistics of the ratio margin (k nearest of every row and column) and the row and
-    column maxima, a second pass scores candidates. Any strip size gives the same candidates, up to
-    floating-point rounding in the products, which can only decide exact ties (verbatim duplicates).
+    column maxima, a second pass scores candidates. Strips are whole blocks of ``ROW_BLOCK`` rows (the
+    products are computed block by block), so any strip size gives exactly the same candidates.
     """
     scorer = _PairScorer(a, b, lexical, config)
     n, m = len(a.sentences), len(b.sentences)
-    step = max(1, chunk_cells // max(m, 1))
+    step = max(1, chunk_cells // max(m, 1) // ROW_BLOCK) * ROW_BLOCK
     nb = _neighbourhood(scorer, step)
     # Candidates: one-to-one, then A's merged pairs, then B's (the order ties are broken in).
     one: list[Candidate] = []
