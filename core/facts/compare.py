@@ -7,6 +7,7 @@ the pairs (greedy by score, per kind) and emits one ``FactPair`` per pair and pe
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -30,11 +31,29 @@ from core.facts.quotes import QuoteMention, similarity
 from core.facts.relations import date_relation, number_relation, quote_relation
 from core.model import Article, Claim, Fact, FactKind, FactPair, Passage, Relation
 
+log = logging.getLogger(__name__)
+
 M = TypeVar("M")
+V = TypeVar("V")
 # (relation, fact of A or None, fact of B or None, explanation), in the order they are emitted.
 Row = tuple[Relation, Fact | None, Fact | None, str]
 
 _KIND_ORDER = {FactKind.NUMBER: 0, FactKind.DATE: 1, FactKind.NAME: 2, FactKind.QUOTE: 3}
+
+
+NOT_COMPARED = "not compared: comparing these two values failed (logged)"
+
+
+def _relate(
+    relation: Callable[..., tuple[Relation, str]], a: V, b: V, *, src_a: str, src_b: str
+) -> tuple[Relation, str]:
+    """``relation(a, b, src_a=, src_b=)``; an exception costs this one pair, never the comparison: the pair
+    is logged and marked (overlap, "not compared: ...") so the reader still sees both values."""
+    try:
+        return relation(a, b, src_a=src_a, src_b=src_b)
+    except Exception:  # any bug in one pair must not take the comparison down
+        log.exception("%s failed on %r vs %r", getattr(relation, "__name__", relation), a, b)
+        return Relation.OVERLAP, NOT_COMPARED
 
 
 def _greedy(
@@ -102,8 +121,8 @@ def _number_rows(a: Analysis, b: Analysis) -> list[Row]:
     pairs, left_a, left_b = _pair_numbers(a, b)
     matched: list[Row] = []
     for i, j in pairs:
-        r, why = number_relation(
-            a.numbers[i].value, b.numbers[j].value, src_a=pa.source_id, src_b=pb.source_id
+        r, why = _relate(
+            number_relation, a.numbers[i].value, b.numbers[j].value, src_a=pa.source_id, src_b=pb.source_id
         )
         matched.append((r, number_fact(a.numbers[i], pa), number_fact(b.numbers[j], pb), why))
     only_a = [number_fact(a.numbers[i], pa) for i in sorted(left_a)]
@@ -142,7 +161,7 @@ def _pair_dates(a: Analysis, b: Analysis) -> tuple[list[tuple[int, int, Relation
     rels: dict[tuple[int, int], tuple[Relation, str]] = {}
     for i, x in enumerate(a.dates):
         for j, y in enumerate(b.dates):
-            rels[(i, j)] = date_relation(x.value, y.value, src_a=src_a, src_b=src_b)
+            rels[(i, j)] = _relate(date_relation, x.value, y.value, src_a=src_a, src_b=src_b)
     ctx_a = [_context(ta, m.start, m.end) for m in a.dates]
     ctx_b = [_context(tb, m.start, m.end) for m in b.dates]
 
@@ -203,7 +222,7 @@ def _quote_rows(a: Analysis, b: Analysis) -> list[Row]:
     pairs, left_a, left_b = _pair_quotes(a, b)
     matched: list[Row] = []
     for i, j in pairs:
-        r, why = quote_relation(a.quotes[i], b.quotes[j], src_a=pa.source_id, src_b=pb.source_id)
+        r, why = _relate(quote_relation, a.quotes[i], b.quotes[j], src_a=pa.source_id, src_b=pb.source_id)
         matched.append((r, quote_fact(a.quotes[i], pa), quote_fact(b.quotes[j], pb), why))
     # Only quoted speech is worth an "only in": a quoted term ("so-called") is compared when matched.
     only_a = [quote_fact(a.quotes[i], pa) for i in sorted(left_a) if a.quotes[i].speech]
@@ -394,7 +413,8 @@ def compare_facts(articles: Sequence[Article], claims: Sequence[Claim]) -> tuple
 
     Returns:
         The fact pairs of every passage pair (``same`` included), claim by claim, passage pairs in
-        source order.
+        source order. A passage pair whose extraction fails is logged and left out; a fact pair whose
+        relation fails is logged and marked (see ``_relate``): neither stops the comparison.
     """
     prefetch_names(p.text for claim in claims for p in claim.passages)
     published = {a.source_id: a.published for a in articles}
@@ -404,8 +424,8 @@ def compare_facts(articles: Sequence[Article], claims: Sequence[Claim]) -> tuple
         ps = claim.passages
         for x in range(len(ps)):
             for y in range(x + 1, len(ps)):
-                out.extend(
-                    compare_passages(
+                try:
+                    pairs = compare_passages(
                         claim.claim_id,
                         ps[x],
                         ps[y],
@@ -413,5 +433,13 @@ def compare_facts(articles: Sequence[Article], claims: Sequence[Claim]) -> tuple
                         published_b=published.get(ps[y].source_id),
                         story=story,
                     )
-                )
+                except Exception:  # one failing passage pair costs only its own facts
+                    log.exception(
+                        "facts of claim %d (%s vs %s) not compared",
+                        claim.claim_id,
+                        ps[x].source_id,
+                        ps[y].source_id,
+                    )
+                    continue
+                out.extend(pairs)
     return tuple(out)

@@ -124,23 +124,27 @@ class DateValue:
         if g == "week":
             if self.week_start is None:
                 return None
-            return self.week_start, self.week_start + dt.timedelta(days=6)
+            # The calendar's last week may end past date.max (9999-12-31): clamped there.
+            return self.week_start, self.week_start + dt.timedelta(
+                days=min(6, (dt.date.max - self.week_start).days)
+            )
         if g == "decade":
             d0 = self.decade or 0
             lo, hi = {"START": (0, 3), "MID": (4, 6), "END": (7, 9)}.get(self.mod, (0, 9))
             return dt.date(d0 + lo, 1, 1), dt.date(d0 + hi, 12, 31)
         y = self.year if self.year is not None else year
-        if y is None:
+        if y is None or not dt.MINYEAR <= y <= dt.MAXYEAR:
             return None
         if g == "day":
-            if self.month is None or self.day is None:
+            # An assumed year may lack the day: "29 February" has no span in 2023.
+            if self.month is None or self.day is None or not _valid_day(y, self.month, self.day):
                 return None
             d = dt.date(y, self.month, self.day)
             return d, d
         if g == "month":
             return None if self.month is None else _month_part(y, self.month, self.mod)
         if g == "year" and self.year_end is not None:
-            return dt.date(y, 1, 1), dt.date(self.year_end, 12, 31)
+            return dt.date(y, 1, 1), dt.date(min(self.year_end, dt.MAXYEAR), 12, 31)
         if g == "year":
             first, months = 1, 12
             # Thirds of a year: early = Jan-Apr, mid = May-Aug, late = Sep-Dec.
@@ -165,10 +169,12 @@ def _month_part(year: int, month: int, mod: str) -> Span:
 
 
 def _month_span(year: int, first_month: int, months: int) -> Span:
-    start = dt.date(year, 1, 1)
-    start = _add_months(start, first_month - 1)
-    end = _add_months(start, months) - dt.timedelta(days=1)
-    return start, end
+    """``months`` months from ``first_month`` of ``year``; a span past 9999 (winter 9999) ends at date.max."""
+    start = _add_months(dt.date(year, 1, 1), first_month - 1)
+    after = (year * 12 + first_month - 1) + months  # the month after the span, counted from year 0
+    if after // 12 > dt.MAXYEAR:
+        return start, dt.date.max
+    return start, dt.date(after // 12, after % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def _add_months(d: dt.date, n: int) -> dt.date:
@@ -344,13 +350,31 @@ def _last_this_next(direction: str, unit: str, p: dt.date) -> DateValue | None:
     return None
 
 
+def _in_calendar(v: DateValue) -> bool:
+    """Every year of the value lies in 1..9999 (``datetime.date``'s range)."""
+    years = [y for y in (v.year, v.year_end) if y is not None]
+    if v.week_start is not None:
+        years.append(v.week_start.year)
+    return all(dt.MINYEAR <= y <= dt.MAXYEAR for y in years)
+
+
 def _relative(m: re.Match[str], published: dt.date | None) -> DateValue | None:
-    """A date relative to publication; unresolved (``relative`` set) without a publication date."""
-    g = m.group
+    """A date relative to publication; unresolved (``relative`` set) without a publication date, or
+    when it falls outside the calendar ("next year" published in 9999, "last week" in year 1)."""
+    unresolved = DateValue(
+        granularity=_relative_granularity(m), relative=re.sub(r"\s+", " ", m.group(0).lower())
+    )
     if published is None:
-        phrase = re.sub(r"\s+", " ", m.group(0).lower())
-        return DateValue(granularity=_relative_granularity(m), relative=phrase)
-    p = published
+        return unresolved
+    try:
+        value = _resolve_relative(m, published)
+    except (ValueError, OverflowError):  # date arithmetic past date.min / date.max
+        return unresolved
+    return value if value is None or _in_calendar(value) else unresolved
+
+
+def _resolve_relative(m: re.Match[str], p: dt.date) -> DateValue | None:
+    g = m.group
     if g("deic"):
         off = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[g("deic").lower()]
         return _on_day(p + dt.timedelta(days=off))
@@ -370,6 +394,10 @@ def _no_year(value: DateValue, published: dt.date | None) -> DateValue:
         return value
     month = value.month or R.SEASON_MONTHS.get(value.season or "", 1)
     year = _resolve_month_year(month, published)
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return value  # "December" published in January of year 1: no year before it
+    if value.month is not None and value.day is not None and not _valid_day(year, value.month, value.day):
+        return value  # "29 February" cannot lie in a year that is not a leap year: no year inferred
     return DateValue(
         value.granularity,
         value.mod,

@@ -148,6 +148,8 @@ def _one_year_stated(
         )
     so = replace(other, year=year, year_stated=True, inferred=False).span()
     ss = stated.span()
+    if so is None and ss is not None:  # "29 February" (no year) cannot lie in 2023
+        return Relation.OVERLAP, f"{both}: {other.label} does not exist in {year}"
     if ss is None or so is None:  # defensive: both have a year here
         return Relation.OVERLAP, both
     r = span_order(ss, so)
