@@ -13,7 +13,8 @@ from core.demo import demo_articles
 from core.ingest import article_from_text
 from core.model import Article, Comparison, Fact, FactKind, FactPair, Passage, Relation
 from ui.analysis import Mark, fact_marks, layout_rows, ranked_divergences
-from ui.render import esc, facts_table_html, highlight, md_escape, word_diff_html
+from ui.render import facts_table_html, highlight, word_diff_html
+from ui.text import esc, md_escape
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -670,3 +671,104 @@ def test_claims_past_the_passage_pair_limit_say_facts_not_compared() -> None:
     assert set(frame.loc[frame["claim"] > 2, "agreement"]) == {STATUS_LABELS[Status.UNCOMPARED]}
     fig, _ = coverage_matrix(cmp)
     assert STATUS_LABELS[Status.UNCOMPARED] in {trace.name for trace in fig.data}
+
+
+# --------------------------------------------------------------------------------------------------
+# Layering: views render and call ui/; ui/ does the work; the counts have one home
+
+
+def _imports(path: Path) -> set[str]:
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.add(node.module)
+    return out
+
+
+def test_views_import_no_core_module_except_types() -> None:
+    for path in sorted((ROOT / "views").glob("*.py")):
+        core = {m for m in _imports(path) if m == "core" or m.startswith("core.")}
+        assert core <= {"core.model"}, (path.name, core)
+
+
+def test_state_does_not_import_render() -> None:
+    assert "ui.render" not in _imports(ROOT / "ui" / "state.py")
+
+
+def test_no_fallback_for_a_missing_core_facts() -> None:
+    for path in [*sorted((ROOT / "ui").glob("*.py")), *sorted((ROOT / "views").glob("*.py"))]:
+        if path.name == "compute.py":  # the runtime engineer's file
+            continue
+        assert "FACTS_MISSING" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_overview_and_cli_report_the_same_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from core.__main__ import main
+    from core.summary import summarise
+
+    code = main(
+        ["compare", str(ROOT / "core" / "data" / "demo"), "--out", str(tmp_path), "--backend", "hashing"]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    counts = summarise(_comparison(None))  # type: ignore[arg-type]
+    assert f"claim groups {counts.claims}  ({counts.shared_by_all} carried by every source)" in out
+    assert f"divergences  {counts.divergences}  ({counts.conflicts} conflicts)" in out
+    at = start()
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Claim groups"]) == counts.claims
+    assert int(metrics["Shared by all"]) == counts.shared_by_all
+    assert int(metrics["Divergences"]) == counts.divergences
+    assert int(metrics["Conflicts"]) == counts.conflicts
+    assert sum(counts.by_kind.values()) == counts.divergences
+
+
+# --------------------------------------------------------------------------------------------------
+# ui.sources: links to articles, with one sentence when they cannot be read
+
+
+def test_link_error_sentences() -> None:
+    from core.fetch import FetchError
+    from core.ingest import IngestError
+    from ui.sources import link_error
+
+    assert link_error(FetchError("Refused: 10.0.0.1 is a private address")) == (
+        "That link can't be fetched: 10.0.0.1 is a private address. Only public web addresses are allowed."
+    )
+    assert (
+        link_error(FetchError("Timed out after 20 s.")) == "That link can't be fetched: timed out after 20 s."
+    )
+    assert link_error(IngestError("example.com-story: no readable text")) == (
+        "The page was fetched, but no article could be read from it: no readable text."
+    )
+    assert link_error(FetchError("HTTPS certificate")) == "That link can't be fetched: HTTPS certificate."
+
+
+def test_from_url_names_the_source_after_the_final_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.fetch
+    from ui.sources import SourceError, from_url
+
+    def fake_fetch(url: str, **_: Any) -> core.fetch.FetchedPage:
+        if not url.startswith("https:"):
+            raise core.fetch.FetchError("Only http and https links are supported")
+        body = "The railway near Kellan Bridge reopens in October, the operator said on Monday."
+        final = "https://www.example.com/news/rail-line-reopens.html"
+        return core.fetch.FetchedPage(
+            url, final, "Rail line reopens", body, dt.date(2025, 3, 1), "text/html", 99
+        )
+
+    monkeypatch.setattr(core.fetch, "fetch_article", fake_fetch)
+    art = from_url("https://example.com/x", taken={"example.com-rail-line-reopens"})
+    assert art.source_id == "example.com-rail-line-reopens-2"
+    assert art.origin == "url:https://www.example.com/news/rail-line-reopens.html"
+    assert art.published == dt.date(2025, 3, 1)
+    assert from_url("https://example.com/x", name="wire").source_id == "wire"
+    with pytest.raises(SourceError, match="Enter a link first"):
+        from_url("   ")
+    with pytest.raises(SourceError, match=r"^That link can't be fetched: only http and https"):
+        from_url("ftp://example.invalid/story")

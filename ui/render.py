@@ -1,14 +1,12 @@
 """HTML for the side-by-side view, the legend and small labels. Pure string building, no Streamlit.
 
-Every piece of article text and every source name is untrusted: it goes through ``esc`` (``html.escape``
-with quotes) before it reaches HTML, and through ``md_escape`` before it reaches any Streamlit element
-that renders Markdown (labels, captions, alerts).
+Every piece of article text and every source name is untrusted: it goes through ``ui.text.esc``
+(``html.escape`` with quotes) before it reaches HTML.
 """
 
 from __future__ import annotations
 
 import difflib
-import html
 import itertools
 import re
 from collections.abc import Sequence
@@ -27,25 +25,9 @@ from ui.analysis import (
     fact_value,
     row_statuses,
 )
+from ui.text import esc, md_escape, shorten
 
-_MD_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=^&])")
-
-
-def esc(text: str) -> str:
-    """HTML-escapes untrusted text for element content and attribute values."""
-    return html.escape(text, quote=True)
-
-
-def md_escape(text: str) -> str:
-    """Neutralises Markdown, Streamlit directives (``:red[...]``), LaTeX (``$``) and HTML in ``text``."""
-    text = " ".join(text.split())
-    return _MD_SPECIALS.sub(r"\\\1", text)
-
-
-def shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
+__all__ = ["esc", "md_escape", "shorten"]  # re-exported: older imports of ui.render keep working
 
 # --------------------------------------------------------------------------------------------------
 # Styles
