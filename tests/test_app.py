@@ -13,7 +13,7 @@ from core.demo import demo_articles
 from core.ingest import article_from_text
 from core.model import Article, Comparison, Fact, FactKind, FactPair, Passage, Relation
 from ui.analysis import Mark, fact_marks, layout_rows, ranked_divergences
-from ui.render import facts_table_html, highlight, word_diff_html
+from ui.render import Note, facts_table_html, highlight, word_diff_html
 from ui.text import esc, md_escape
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,7 +144,7 @@ def test_side_by_side_divergent_filter_and_word_diff() -> None:
     assert 'id="claim-' not in unique_html
     at.segmented_control(key="sbs_filter").set_value("all").run()
     at.toggle(key="sbs_diff").set_value(True).run()
-    assert "<details><summary>Word diff against" in texts(at.html)
+    assert "<summary>Word diff against" in texts(at.html)
 
 
 def test_claims_page_table_and_jump_to_side_by_side() -> None:
@@ -572,12 +572,46 @@ def test_highlight_escapes_and_nests() -> None:
     text = 'He said "we paid <b>18</b> million" today.'
     quote = Mark(8, 35, "quote", "overlap", ("vs b: worded differently",))
     number = Mark(text.index("18"), text.index("18") + 2, "number", "conflict", ('vs b: 18 vs "14"',))
-    out = highlight(text, 0, len(text), [quote, number])
+    notes: list[Note] = []
+    out = highlight(text, 0, len(text), [quote, number], notes=notes, source="a")
     assert "<b>" not in out
     assert "&lt;b&gt;" in out
     assert 'class="fact kind-number rel-conflict"' in out
     assert "&quot;14&quot;" in out  # titles are escaped too
-    assert out.count("kind-quote") >= 2  # the quote is cut around the number
+    assert out.count("kind-quote") == 1  # the number is a highlight inside the quote's
+    assert out.index("kind-quote") < out.index("kind-number")
+    assert out.count('<details class="nc-f">') == 2  # both can be selected
+    assert "<span>vs b: 18 vs &quot;14&quot;</span>" in out  # the explanation is content, not a title
+    assert [(n.number, n.text) for n in notes] == [(1, text[8:35]), (2, "18")]  # in reading order
+    plain = highlight(text, 0, len(text), [quote, number])
+    assert "<details" not in plain and 'title="number: conflict' in plain
+
+
+def test_highlight_cuts_a_fact_that_crosses_the_one_it_starts_in() -> None:
+    text = "one two three four five"
+    a = Mark(0, 13, "quote", "overlap", ("vs b: x",))
+    b = Mark(8, 18, "number", "conflict", ("vs b: y",))
+    out = highlight(text, 0, len(text), [a, b], notes=[], source="s")
+    assert out.endswith(" four five")  # the tail past the quote is not highlighted twice
+    assert out.count("<details") == 2
+
+
+def test_side_by_side_explanations_are_content_and_printed() -> None:
+    """Issue 11 item 3: every highlighted fact opens its explanation as text; rows list them for print."""
+    at = start("side_by_side")
+    cmp = _comparison(at)
+    html = texts(at.html)
+    assert '<details class="nc-f">' in html
+    assert 'class="nc-why" role="note"' in html
+    marks = [m for sid in cmp.source_ids for m in fact_marks(cmp, sid, cmp.source_ids)]
+    assert marks
+    for m in marks:
+        for note in m.notes:
+            assert f"<span>{esc(note)}</span>" in html  # in a panel, not only in a hover title
+    differing = [m for m in marks if m.rel != "same"]
+    assert html.count('<ol class="nc-notes">') >= 1
+    assert html.count('<sup class="nc-ref">') == len(differing)
+    assert "select a highlight" in html  # the legend says how
 
 
 def test_facts_table_escapes_names_and_explanations() -> None:
