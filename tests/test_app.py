@@ -806,3 +806,45 @@ def test_from_url_names_the_source_after_the_final_address(monkeypatch: pytest.M
         from_url("   ")
     with pytest.raises(SourceError, match=r"^That link can't be fetched: only http and https"):
         from_url("ftp://example.invalid/story")
+
+
+# --------------------------------------------------------------------------------------------------
+# Jumps to one claim show exactly the sources that carry it (issue 11 item 4)
+
+OTHER_STORIES = [
+    article_from_text("library", "The city library extends its Sunday opening hours from next week onwards."),
+    article_from_text(
+        "harbour", "Fishermen in the northern harbour repainted forty boats for the summer fair."
+    ),
+]
+
+
+def _claim_of_all_demo_sources(at: AppTest) -> int:
+    from ui import controls
+    from ui.compute import cached_comparison
+
+    del at
+    cmp = cached_comparison((*OTHER_STORIES, *demo_articles()), controls.DEFAULT_ALIGN, "hashing")
+    return next(c.claim_id for c in cmp.claims if sorted(c.sources) == sorted(DEMO_IDS))
+
+
+@pytest.mark.parametrize(("page", "key"), [("claims", "claims_jump"), ("divergences", "div_jump")])
+def test_jump_shows_exactly_the_sources_of_the_claim(page: str, key: str) -> None:
+    """Regression: with six sources loaded, Show side by side hid the fourth source of a claim that four
+    sources carry (the default choice was the first four sources)."""
+    at = start(page, articles=[*OTHER_STORIES, *demo_articles()])
+    target = _claim_of_all_demo_sources(at)
+    if page == "divergences":  # every claim with compared facts is listed once "same" ones are too
+        at.toggle(key="div_same").set_value(True).run()
+    at.selectbox(key=key).set_value(target).run()
+    button(at, "Show side by side").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["focus_claim"] == target
+    assert at.multiselect(key="sbs_sources").value == DEMO_IDS
+    html = texts(at.html)
+    row = html[html.index(f'id="claim-{target}"') :]
+    assert row.count('class="nc-cell') >= len(DEMO_IDS)
+    assert "no matching passage" not in row.split('class="nc-row', 1)[0]
+    for sid in DEMO_IDS:
+        assert f'<div class="src">{sid}<' in html
+    assert '<div class="src">library<' not in html

@@ -41,7 +41,8 @@ def claim_jump(
         width="stretch",
         key=f"{key}_go",
     ):
-        st.session_state[state.FOCUS_CLAIM] = int(target)
+        claim = next(c for c in cmp.claims if c.claim_id == int(target))
+        state.focus_on(claim.claim_id, list(claim.sources))  # exactly the sources that carry it
         st.switch_page("views/side_by_side.py")
     if note:
         st.markdown(note)

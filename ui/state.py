@@ -23,6 +23,7 @@ from ui.text import md_escape
 ARTICLES = "articles"
 FLASH = "flash"
 FOCUS_CLAIM = "focus_claim"
+FOCUS_SOURCES = "focus_sources"  # the sources a jump to one claim shows (read once by Side by side)
 UNDO = "undo"
 MAX_UNDO = 20
 # Widget values that hold source names; a rename carries them over (see ``update``).
@@ -76,6 +77,17 @@ def _set(items: list[Article], *, undo: UndoStep | None = None, keep_undo: bool 
             st.session_state.pop(UNDO, None)
     else:
         st.session_state[UNDO] = [*st.session_state.get(UNDO, []), undo][-MAX_UNDO:]
+
+
+def focus_on(claim_id: int, sources: list[str]) -> None:
+    """Asks Side by side to show one claim with exactly the sources that carry it."""
+    st.session_state[FOCUS_CLAIM] = int(claim_id)
+    st.session_state[FOCUS_SOURCES] = list(sources)
+
+
+def take_focus_sources() -> list[str] | None:
+    """The sources of the last jump to a claim, once (None when there was no new jump)."""
+    return st.session_state.pop(FOCUS_SOURCES, None)
 
 
 def last_undo() -> UndoStep | None:
