@@ -12,6 +12,7 @@ from core.embed import BACKENDS, CachingEmbedder, load_embedder
 from core.export import write_tables
 from core.ingest import IngestError, expand_paths, load_path, unique_ids
 from core.pipeline import CompareError, compare
+from core.summary import summarise
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,10 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     paths = write_tables(result, args.out, include_same=args.include_same)
-    n_sent = sum(len(s) for s in result.sentences.values())
-    shared = sum(1 for c in result.claims if len(c.passages) == len(result.articles))
-    div = sum(1 for f in result.facts if f.relation != "same")
-    conflicts = sum(1 for f in result.facts if f.relation == "conflict")
+    counts = summarise(result)  # the same counts as the Overview's
+    n_sent, shared = counts.sentences, counts.shared_by_all
+    div, conflicts = counts.divergences, counts.conflicts
     print(f"sources      {len(result.articles)}  ({', '.join(result.source_ids)})")
     print(f"sentences    {n_sent}")
     print(f"claim groups {len(result.claims)}  ({shared} carried by every source)")
