@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from core.config import DEFAULT_ALIGN, AlignConfig
-from core.embed import BACKENDS, CachingEmbedder, load_embedder
+from core.embed import BACKENDS, DEFAULT_BACKEND, CachingEmbedder, load_embedder
 from core.export import write_tables
 from core.ingest import IngestError, expand_paths, load_path, unique_ids
 from core.pipeline import CompareError, compare
@@ -21,7 +21,12 @@ def _parser() -> argparse.ArgumentParser:
     cmp = sub.add_parser("compare", help="align the articles and write tables")
     cmp.add_argument("paths", nargs="+", type=Path, help="article files (.txt .md .html) or folders")
     cmp.add_argument("--out", type=Path, default=Path("out"), help="folder for the tables (default: out)")
-    cmp.add_argument("--backend", choices=BACKENDS, default="torch", help="embedding backend")
+    cmp.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=DEFAULT_BACKEND,
+        help=f"embedding backend (default: {DEFAULT_BACKEND}, the app's)",
+    )
     cmp.add_argument("--min-margin", type=float, default=DEFAULT_ALIGN.min_margin)
     cmp.add_argument("--min-score", type=float, default=DEFAULT_ALIGN.min_score)
     cmp.add_argument("--no-merges", action="store_true", help="only one-to-one links")

@@ -107,7 +107,8 @@ NEWS_SENTENCES: tuple[str, ...] = (
 
 # Measured on NEWS_SENTENCES (torch 2.13, onnxruntime 1.31.1, AVX512-VNNI CPU):
 #   float ONNX vs torch: mean 1.000000, min 1.000000 (max abs diff ~1e-6)
-#   int8 ONNX vs torch:  mean 0.9902, min 0.9658 (the 279-token paragraph, truncated at 256: 0.992)
+#   int8 ONNX vs torch:  mean 0.9911, min 0.9721 one text per run (the default); batched by 16: mean 0.9902,
+#   min 0.9658 (the 279-token paragraph, truncated at 256: 0.992)
 # The thresholds leave a little room for other CPUs / onnxruntime kernels.
 INT8_MEAN_MIN, INT8_MIN_MIN = 0.98, 0.95
 FLOAT_MIN = 0.9999
@@ -304,22 +305,39 @@ def test_int8_preserves_similarities(onnx_int8: onnx_backend.OnnxEmbedder, torch
 
 
 @pytest.mark.slow
-def test_batch_composition_effect(
-    onnx_int8: onnx_backend.OnnxEmbedder, onnx_float: onnx_backend.OnnxEmbedder
-) -> None:
-    """Output order is the input order; a text's vector barely depends on the batch it is encoded in.
-
-    Dynamic int8 quantisation scales activations per tensor, i.e. over the whole padded batch, so the int8
-    vector of a text shifts a little with its batch mates (measured: mean cosine 0.990, min 0.956 for "ok",
-    batch vs one at a time). The float model is batch-independent up to rounding.
-    """
+def test_a_vector_depends_on_its_text_alone(onnx_int8: onnx_backend.OnnxEmbedder) -> None:
+    """The default runs one text per ``session.run``: the same vector whatever else is encoded with it, so
+    a shared cache filled by other sessions cannot change a comparison (the CLI/app equality needs it)."""
     texts = list(NEWS_SENTENCES)
     together = onnx_int8.encode(texts)
     one_by_one = np.vstack([onnx_int8.encode([t]) for t in texts])
+    np.testing.assert_array_equal(together, one_by_one)
+    reversed_order = onnx_int8.encode(texts[::-1])[::-1]
+    np.testing.assert_array_equal(together, reversed_order)
+
+
+@pytest.mark.slow
+def test_batch_composition_effect(int8_path: Path, onnx_float: onnx_backend.OnnxEmbedder) -> None:
+    """With ``batch_size > 1`` a text's int8 vector shifts a little with its batch mates.
+
+    Dynamic int8 quantisation scales activations per tensor, i.e. over the whole padded batch (measured:
+    mean cosine 0.990, min 0.938 for "ok" in batches sorted by token count, batch vs one at a time; 0.956
+    when sorted by characters). The float model is batch-independent up
+    to rounding. Output order is the input order either way.
+    """
+    batched = onnx_backend.OnnxEmbedder(int8_path, quantize=True, batch_size=16)
+    texts = list(NEWS_SENTENCES)
+    together = batched.encode(texts)
+    one_by_one = np.vstack([batched.encode([t]) for t in texts])
     cos = _cosines(together, one_by_one)
     assert cos.mean() >= 0.98, cos.mean()
-    assert cos.min() >= 0.94, cos.min()
-    float_cos = _cosines(onnx_float.encode(texts), np.vstack([onnx_float.encode([t]) for t in texts]))
+    assert cos.min() >= 0.92, cos.min()
+    assert not np.array_equal(together, one_by_one)  # why the default is one text per run
+    onnx_float.batch_size = 16
+    try:
+        float_cos = _cosines(onnx_float.encode(texts), np.vstack([onnx_float.encode([t]) for t in texts]))
+    finally:
+        onnx_float.batch_size = 1
     assert float_cos.min() >= 0.99999
 
 

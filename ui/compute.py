@@ -19,7 +19,7 @@ import zipfile
 import streamlit as st
 
 from core.config import DEFAULT_LIMITS, AlignConfig
-from core.embed import BACKENDS, CachingEmbedder, HashingEmbedder, load_embedder
+from core.embed import BACKENDS, DEFAULT_BACKEND, CachingEmbedder, HashingEmbedder, load_embedder
 from core.export import alignments_frame, claims_frame, csv_bytes, divergences_frame, to_json, unique_frame
 from core.model import Article, Comparison
 from core.pipeline import CompareError, check_limits, compare, embed_all, segment_all
@@ -34,10 +34,10 @@ FACTS_MISSING = "Fact comparison (numbers, dates, names, quotes) is not availabl
 
 
 def default_backend() -> str:
-    """The backend named by ``NEWSCOMPARE_BACKEND``, else ``onnx`` (int8: fast and small enough for
-    Streamlit Cloud's memory; ``load_embedder`` falls back to ``torch`` when it cannot be built)."""
-    name = os.environ.get(BACKEND_ENV, "onnx").strip().lower()
-    return name if name in BACKENDS else "onnx"
+    """The backend named by ``NEWSCOMPARE_BACKEND``, else ``core.embed.DEFAULT_BACKEND`` (the command
+    line's too, so the downloads are the same files as the command line's)."""
+    name = os.environ.get(BACKEND_ENV, DEFAULT_BACKEND).strip().lower()
+    return name if name in BACKENDS else DEFAULT_BACKEND
 
 
 @st.cache_resource(max_entries=len(BACKENDS), show_spinner=False)
