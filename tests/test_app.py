@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from core.demo import demo_articles
@@ -143,8 +147,10 @@ def test_side_by_side_divergent_filter_and_word_diff() -> None:
     assert unique_html.count('class="nc-row ') < all_rows
     assert 'id="claim-' not in unique_html
     at.segmented_control(key="sbs_filter").set_value("all").run()
-    at.toggle(key="sbs_diff").set_value(True).run()
-    assert "<summary>Word diff against" in texts(at.html)
+    at.selectbox(key="sbs_diff_ref").set_value(DEMO_IDS[2]).run()
+    html = texts(at.html)
+    assert f'<span class="diff-lab">Word diff against {DEMO_IDS[2]}</span>' in html
+    assert "word diff reference" in html
 
 
 def test_claims_page_table_and_jump_to_side_by_side() -> None:
@@ -237,12 +243,12 @@ def test_divergence_filters_survive_page_changes() -> None:
 def test_side_by_side_view_choices_survive_page_changes() -> None:
     at = start("side_by_side")
     at.segmented_control(key="sbs_filter").set_value("unique").run()
-    at.toggle(key="sbs_diff").set_value(True).run()
+    at.selectbox(key="sbs_diff_ref").set_value(DEMO_IDS[1]).run()
     at.switch_page(PAGES["overview"]).run()
     at.switch_page(PAGES["side_by_side"]).run()
     assert not at.exception
     assert at.segmented_control(key="sbs_filter").value == "unique"
-    assert at.toggle(key="sbs_diff").value is True
+    assert at.selectbox(key="sbs_diff_ref").value == DEMO_IDS[1]
 
 
 def test_source_filters_drop_removed_sources_and_follow_renames() -> None:
@@ -628,9 +634,57 @@ def test_facts_table_escapes_names_and_explanations() -> None:
 
 def test_word_diff_marks_insertions_and_deletions() -> None:
     out = word_diff_html("cost 14 million euros", "cost 18 million <euros>")
-    assert "<del>14</del>" in out
-    assert "<ins>18</ins>" in out
-    assert "&lt;" in out
+    assert out == "cost <del>14</del> <ins>18</ins> million &lt;euros&gt;"
+
+
+def test_word_diff_keeps_the_spaces() -> None:
+    """Regression: 'violence and torture. Such' came out as 'violenceand torture.Such'."""
+    ref = "They reported violence and torture. Such acts were common, the report said."
+    text = "They reported violence and torture. Such abuse was routine, the report said."
+    out = word_diff_html(ref, text)
+    plain = re.sub(r"<del>.*?</del> ?", "", out).replace("<ins>", "").replace("</ins>", "")
+    assert plain == text  # the passage reads as written once the deleted words are taken out
+    assert "violence and torture. Such" in out
+    assert "<del>acts were common</del> <ins>abuse was routine</ins>" in out
+    assert word_diff_html(ref, ref) == ref
+
+
+def test_word_diff_marks_only_the_changed_words_of_a_paraphrase() -> None:
+    ref = "The mayor said on Monday that repairs will cost 14 million euros."
+    text = "Repairs will cost an estimated 14 million euros, the mayor said."
+    out = word_diff_html(ref, text)
+    assert re.findall(r"<ins>(.*?)</ins>", out) == ["an estimated"]
+    assert re.findall(r"<del>(.*?)</del>", out) == ["on Monday that"]
+    assert out.endswith("Repairs will cost <ins>an estimated</ins> 14 million euros, the mayor said.")
+
+
+@given(st.text(max_size=120), st.text(max_size=120))
+@settings(max_examples=150, deadline=None)
+def test_word_diff_always_escapes_and_keeps_the_text(ref: str, text: str) -> None:
+    out = word_diff_html(ref, text)
+    assert "<" not in re.sub(r"</?(ins|del)>", "", out)
+    kept = re.sub(r"<del>.*?</del> ?", "", out, flags=re.S).replace("<ins>", "").replace("</ins>", "")
+    assert html.unescape(kept).split() == text.split() or "".join(html.unescape(kept).split()) == "".join(
+        text.split()
+    )
+
+
+def test_word_diff_against_any_source_on_every_row() -> None:
+    """Issue 11 item 5: the diff is against the chosen source, for every passage of each claim row."""
+    at = start("side_by_side")
+    cmp = _comparison(at)
+    ref = DEMO_IDS[3]  # not the leftmost
+    at.selectbox(key="sbs_diff_ref").set_value(ref).run()
+    assert not at.exception, at.exception
+    html = texts(at.html)
+    expected = sum(len(c.passages) - 1 for c in cmp.claims if ref in c.sources)
+    assert html.count(f'<span class="diff-lab">Word diff against {ref}</span>') == expected
+    assert html.count("word diff reference") == sum(1 for c in cmp.claims if ref in c.sources)
+    assert '<details class="nc-diff"' not in html  # shown at once, not one passage at a time
+    at.multiselect(key="sbs_sources").set_value(DEMO_IDS[:3]).run()  # the reference is no longer shown
+    assert not at.exception, at.exception
+    assert at.selectbox(key="sbs_diff_ref").value is None or at.selectbox(key="sbs_diff_ref").value == ""
+    assert "Word diff against" not in texts(at.html)
 
 
 # --------------------------------------------------------------------------------------------------

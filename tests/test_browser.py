@@ -205,7 +205,7 @@ def test_keyboard_opens_what_differs_and_print_writes_it_out(page: Any) -> None:
     _go(page, "side_by_side", "aligned claim rows")
     page.locator(".nc details.nc-f").first.wait_for()
     # Focus order: from the last control above the grid, Tab reaches the first highlight of row 1.
-    page.get_by_role("switch", name="Word diff").focus()
+    page.get_by_role("combobox", name="Word diff against").focus()
     for _ in range(10):
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement.matches('details.nc-f > summary')"):

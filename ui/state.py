@@ -28,6 +28,7 @@ UNDO = "undo"
 MAX_UNDO = 20
 # Widget values that hold source names; a rename carries them over (see ``update``).
 SOURCE_CHOICES = ("claims_sources", "div_sources", "sbs_sources", "sbs_keep")
+SOURCE_CHOICE = ("sbs_diff_ref",)  # widget values that hold one source name
 
 
 @st.cache_resource(show_spinner=False)
@@ -202,6 +203,9 @@ def _rename_choices(old: str, new: str) -> None:
         chosen = st.session_state.get(key)
         if isinstance(chosen, list) and old in chosen:
             st.session_state[key] = [new if s == old else s for s in chosen]
+    for key in SOURCE_CHOICE:
+        if st.session_state.get(key) == old:
+            st.session_state[key] = new
 
 
 def load_demo() -> None:

@@ -3,18 +3,38 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui import page, state
 from ui.analysis import Status, fact_marks, layout_rows, row_statuses
 from ui.render import grid_html, legend_html
 
 ROWS_PER_PAGE = 40
+DIFF_KEY = "sbs_diff_ref"
 FILTERS = {
     "all": "All rows",
     "divergent": "Differing facts",
     "conflict": "Conflicts",
     "unique": "Unmatched passages",
 }
+
+
+def word_diff_choice(where: DeltaGenerator, sources: list[str]) -> str | None:
+    """The source every other passage is word-diffed against, or None for no word diff."""
+    options = ["", *sources]
+    if st.session_state.get(DIFF_KEY) not in options:  # removed, or not shown any more
+        st.session_state[DIFF_KEY] = ""
+    choice = where.selectbox(
+        "Word diff against",
+        options,
+        key=DIFF_KEY,
+        persist_state="session",
+        format_func=lambda s: s or "No word diff",
+        help="Shows, under every other passage of a row, the words it adds (green) or leaves out (struck) "
+        "compared with this source's passage. Words a paraphrase only moves stay unmarked.",
+    )
+    return choice or None
+
 
 page.header(
     "Side by side",
@@ -46,7 +66,7 @@ if cmp is not None:
 
     sources = st.multiselect("Sources to compare", ids, key="sbs_sources", placeholder="Choose two or more")
     st.session_state["sbs_keep"] = list(sources)
-    c2, c3 = st.columns([4, 1], vertical_alignment="bottom")
+    c2, c3 = st.columns([3, 2], vertical_alignment="bottom")
     view = c2.segmented_control(
         "Show",
         list(FILTERS),
@@ -55,12 +75,7 @@ if cmp is not None:
         persist_state="session",
         default="all",
     )
-    diff = c3.toggle(
-        "Word diff",
-        key="sbs_diff",
-        persist_state="session",
-        help="Add a word-level diff to every aligned passage.",
-    )
+    diff = word_diff_choice(c3, [s for s in ids if s in sources])
     st.html(legend_html())
 
     if len(sources) < 2:
@@ -98,4 +113,4 @@ if cmp is not None:
             pairs = pairs[p * ROWS_PER_PAGE : (p + 1) * ROWS_PER_PAGE]
         st.caption(caption)
         marks = {sid: fact_marks(cmp, sid, sources) for sid in sources}
-        st.html(grid_html(cmp, [r for r, _ in pairs], [s for _, s in pairs], sources, marks, diff=bool(diff)))
+        st.html(grid_html(cmp, [r for r, _ in pairs], [s for _, s in pairs], sources, marks, diff=diff))
