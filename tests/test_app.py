@@ -84,8 +84,8 @@ def test_overview_shows_demo_comparison() -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Sources"] == "4"
     assert int(metrics["Claim groups"]) > 0
-    assert "Conflicts" in metrics
-    assert "Numbers differing" in metrics
+    assert {"Differences", "Conflicts", "Omissions"} <= set(metrics)
+    assert "<th>Numbers</th>" in texts(at.html)  # differences and omissions per kind
     assert len(at.get("plotly_chart")) == 3  # two heatmaps and the coverage matrix
     assert "demo set" in texts(at.info)
     assert at.session_state["backend"] == "hashing"
@@ -93,14 +93,57 @@ def test_overview_shows_demo_comparison() -> None:
 
 def test_overview_shows_whole_explanations() -> None:
     at = start()
-    top = ranked_divergences(_comparison(at).facts)[:12]
-    if not top:
+    facts = _comparison(at).facts
+    shown = ranked_divergences(facts, only="difference")[:12] + ranked_divergences(facts, only="omission")[:6]
+    if not shown:
         pytest.skip("no compared facts in this installation")
     html = texts(at.html)
-    assert '<table class="nc-facts">' in html
-    assert html.count("<tr>") == len(top) + 1  # a header and one row per divergence
-    for fp in top:
+    tables = html.split('<table class="nc-facts">')[1:]
+    assert len(tables) == 2
+    rows = sum(t.split("</table>")[0].count("<tr>") for t in tables)
+    assert rows == len(shown) + 2  # a header and one row per fact, in each table
+    for fp in shown:
         assert esc(fp.explanation) in html  # never cut off
+
+
+def test_overview_separates_differences_from_omissions() -> None:
+    """Issue 11 item 6: omissions (one source only) no longer swamp the differences a fact-checker acts on."""
+    from core.summary import category
+
+    at = start()
+    facts = _comparison(at).facts
+    differing = [fp for fp in facts if fp.relation != Relation.SAME]
+    omissions = [fp for fp in differing if fp.relation in (Relation.ONLY_IN_A, Relation.ONLY_IN_B)]
+    assert omissions and len(omissions) < len(differing)  # the demo set has both
+    metrics = {m.label: int(m.value) for m in at.metric}
+    assert metrics["Omissions"] == len(omissions)
+    assert metrics["Differences"] == len(differing) - len(omissions)
+    assert metrics["Conflicts"] == sum(fp.relation == Relation.CONFLICT for fp in facts)
+    assert {category(r) for r in Relation} == {"same", "difference", "omission"}
+    html = texts(at.html)
+    differences_table, omissions_table = (
+        t.split("</table>")[0] for t in html.split('<table class="nc-facts">')[1:3]
+    )
+    assert "only in" not in differences_table  # omissions are listed apart ...
+    assert "only in" in omissions_table and "rel-conflict" not in omissions_table
+    ranked = ranked_divergences(facts, only="difference")
+    order = [fp.relation for fp in ranked]
+    assert order == sorted(
+        order, key=lambda r: (r != Relation.CONFLICT, r != Relation.OVERLAP)
+    )  # conflicts first
+    subheaders = texts(at.subheader)
+    assert "Most important differences" in subheaders and "Stated by one source only" in subheaders
+
+
+def test_divergences_filter_by_category() -> None:
+    at = start("divergences")
+    frame = at.dataframe[0].value
+    assert set(frame["category"]) == {"difference", "omission"}
+    first_omission = list(frame["category"]).index("omission")
+    assert set(frame["category"][:first_omission]) == {"difference"}  # differences ranked first
+    at.multiselect(key="div_category").set_value(["omission"]).run()
+    assert set(at.dataframe[0].value["category"]) == {"omission"}
+    assert set(at.dataframe[0].value["relation"]) <= {"only in A", "only in B"}
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -811,7 +854,7 @@ def test_overview_and_cli_report_the_same_counts(tmp_path: Path, capsys: pytest.
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Claim groups"]) == counts.claims
     assert int(metrics["Shared by all"]) == counts.shared_by_all
-    assert int(metrics["Divergences"]) == counts.divergences
+    assert int(metrics["Differences"]) + int(metrics["Omissions"]) == counts.divergences
     assert int(metrics["Conflicts"]) == counts.conflicts
     assert sum(counts.by_kind.values()) == counts.divergences
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.model import Article, Comparison, FactPair, Relation, Sentence
+from core.summary import Summary
 from ui.analysis import (
     REL_LABELS,
     RELATION_LABELS,
@@ -141,6 +142,11 @@ CSS = (
 .nc-facts td.pair {width:24%;overflow-wrap:anywhere}
 .nc-facts td.pair .vs {color:#8a909a;font-size:.8rem;padding:0 .2rem}
 .nc-facts td.what {overflow-wrap:anywhere}
+.nc-kinds {border-collapse:collapse;font-size:.85rem;color:#1f2430;width:100%;
+  border:1px solid rgba(49,51,63,.2);border-radius:.5rem}
+.nc-kinds th, .nc-kinds td {padding:.18rem .6rem;text-align:right;font-variant-numeric:tabular-nums}
+.nc-kinds th:first-child {text-align:left;font-weight:500;color:#5f6570}
+.nc-kinds thead th {font-weight:500;color:#5f6570;font-size:.78rem;border-bottom:1px solid #e1e4ea}
 .nc-rel {display:inline-block;padding:0 .45rem;border-radius:999px;font-size:.8rem;
   border:1px solid transparent}
 </style>
@@ -407,6 +413,19 @@ def claim_preview_html(cmp: Comparison, claim_id: int) -> str:
 
 # --------------------------------------------------------------------------------------------------
 # A short table of compared facts
+
+
+def kinds_table_html(counts: Summary) -> str:
+    """Differences and omissions per kind of fact, as a small table beside the headline numbers."""
+    rows = "".join(
+        f"<tr><th>{label}</th><td>{counts.differences_by_kind.get(kind, 0)}</td>"
+        f"<td>{counts.by_kind.get(kind, 0) - counts.differences_by_kind.get(kind, 0)}</td></tr>"
+        for kind, label in (("number", "Numbers"), ("date", "Dates"), ("name", "Names"), ("quote", "Quotes"))
+    )
+    return (
+        '<table class="nc-kinds"><thead><tr><th></th><th>differences</th><th>omissions</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def facts_table_html(facts: Sequence[FactPair]) -> str:

@@ -9,17 +9,17 @@ import pandas as pd
 import streamlit as st
 
 from core.model import Comparison, FactPair, Relation
-from ui.analysis import RELATION_LABELS, STATUS_LABELS, claim_overall, divergence_counts, fact_value
+from ui.analysis import RELATION_LABELS, STATUS_LABELS, category, claim_overall, divergence_counts, fact_value
 
 FACT_COLUMNS = [
-    "claim", "kind", "relation", "source A", "value A", "source B", "value B", "what differs",
+    "claim", "kind", "category", "relation", "source A", "value A", "source B", "value B", "what differs",
     "text A", "text B",
 ]  # fmt: skip
 
 
 # Display order of ``facts_frame`` columns: what differs, in words, before the raw values and texts.
 FACT_DISPLAY_ORDER = [
-    "claim", "kind", "relation", "source A", "source B", "what differs", "value A", "value B",
+    "claim", "kind", "category", "relation", "source A", "source B", "what differs", "value A", "value B",
     "text A", "text B",
 ]  # fmt: skip
 
@@ -29,6 +29,9 @@ def fact_column_config() -> dict[str, Any]:
     return {
         "claim": st.column_config.NumberColumn("claim", format="#%d", width=60, pinned=True),
         "kind": st.column_config.TextColumn("kind", width=70),
+        "category": st.column_config.TextColumn(
+            "category", width=95, help="difference: both state it, differently; omission: one source only"
+        ),
         "relation": st.column_config.TextColumn("relation", width=115),
         "source A": st.column_config.TextColumn("source A", width=160),
         "source B": st.column_config.TextColumn("source B", width=160),
@@ -46,6 +49,7 @@ def facts_frame(facts: Iterable[FactPair]) -> pd.DataFrame:
         {
             "claim": fp.claim_id,
             "kind": str(fp.kind),
+            "category": category(fp.relation),
             "relation": RELATION_LABELS.get(Relation(fp.relation), str(fp.relation)),
             "source A": fp.source_a,
             "value A": fact_value(fp.a),
