@@ -387,10 +387,13 @@ def test_upload_adds_files_and_reports_binary_ones() -> None:
             ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "text/plain"),
         ]
     )
-    button(at, "Add files").click().run()
+    at.run()  # one step: choosing the files adds them, no second button
     assert not at.exception
+    assert not [b for b in at.button if b.label == "Add files"]
     assert "photo.txt: looks like a binary file" in texts(at.error).replace("\\", "")
     assert loaded_ids(at) == [*DEMO_IDS, "wire", "page"]
+    assert at.session_state["articles"][-1].origin == "file:page.html"
+    assert at.file_uploader(key="upload_files_1").value in (None, [])  # a fresh uploader for the next
 
 
 def test_bad_links_give_a_message_and_keep_sources() -> None:
@@ -945,3 +948,90 @@ def test_jump_shows_exactly_the_sources_of_the_claim(page: str, key: str) -> Non
     for sid in DEMO_IDS:
         assert f'<div class="src">{sid}<' in html
     assert '<div class="src">library<' not in html
+
+
+# --------------------------------------------------------------------------------------------------
+# Sources page (issue 11 item 7, issue 15 item 11)
+
+
+def test_a_lost_session_says_so_instead_of_showing_the_demo_set() -> None:
+    """Regression (issue 15 item 11): after a server restart the browser reconnects to a fresh session,
+    which silently showed the demo set in place of the user's sources."""
+    at = start("sources")
+    at.text_input(key="paste_name_0").input("herald")
+    at.text_area(key="paste_text_0").input("A landslide blocked the railway near Kellan Bridge in March.")
+    button(at, "Add source").click().run()
+    assert at.query_params["sources"] in (
+        "5",
+        ["5"],
+    )  # the address says the user has their own sources (not which)
+
+    fresh = AppTest.from_file(str(APP), default_timeout=60)  # the server lost the session: a new one ...
+    fresh.query_params["sources"] = "5"  # ... opened from the same address
+    fresh.run()
+    assert not fresh.exception, fresh.exception
+    assert loaded_ids(fresh) == []  # nothing silently replaced by the demo set
+    warning = texts(fresh.warning)
+    assert "Your sources are gone" in warning and "the 5 sources you had loaded" in warning
+    button(fresh, "Load the demo set").click().run()
+    assert loaded_ids(fresh) == DEMO_IDS
+    assert not fresh.warning
+
+    first = AppTest.from_file(str(APP), default_timeout=60)  # a first visit: the demo set, no notice
+    first.run()
+    assert loaded_ids(first) == DEMO_IDS and not first.warning
+    assert "sources" not in first.query_params
+
+
+def test_uploads_get_readable_names_and_keep_the_file_name() -> None:
+    from ui.sources import readable, upload_name
+
+    assert upload_name("daily-herald.txt", "Rail line shut") == "daily-herald"
+    assert upload_name("3f9a0c2e7b1d4e55aa01.html", "Landslide cuts rail link to the coast for months") == (
+        "Landslide cuts rail link to the coast"
+    )
+    assert upload_name("article_20250314_000123.txt", "") == "article_20250314_000123"
+    assert not readable("0b6e4c1a-77d2-4c1e-9d55-2f1b3a9e8c01")
+    at = start("sources")
+    page_html = (
+        b"<html><head><title>Valley line closed for months</title></head><body><h1>Valley line closed for "
+        b"months</h1><p>The railway near Kellan Bridge stays shut until autumn, the authority said.</p>"
+        b"</body></html>"
+    )
+    at.file_uploader(key="upload_files_0").set_value(
+        [("ec9a4c8f21367746.html", page_html, "text/html")]
+    ).run()
+    assert not at.exception, at.exception
+    added = at.session_state["articles"][-1]
+    assert added.source_id == "Valley line closed for months"
+    assert added.origin == "file:ec9a4c8f21367746.html"  # the file name is kept (origin, exports)
+
+
+def test_side_by_side_has_a_pager_at_the_bottom_too() -> None:
+
+    story = demo_articles()[0]
+    long_story = article_from_text(
+        "long", "\n\n".join(f"Paragraph {k} says the line is shut." for k in range(300))
+    )
+    at = start("side_by_side", articles=[story, long_story])
+    assert at.selectbox(key="sbs_page").value == 0
+    assert not [b for b in at.button if b.label == "Previous rows" and not b.disabled]
+    button(at, "Next rows").click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="sbs_page").value == 1  # the pager at the top follows
+    button(at, "Previous rows").click().run()
+    assert at.selectbox(key="sbs_page").value == 0
+
+
+def test_saving_says_what_changed_and_never_claims_an_unchanged_save() -> None:
+    at = start("sources")
+    button(at, "Save changes").click().run()  # nothing edited
+    assert not at.exception, at.exception
+    assert "Nothing to save" in texts(at.info)
+    assert not at.success
+    box = next(t for t in at.text_input if t.key and t.key.startswith("edit_name_"))
+    box.input("eastmere")
+    button(at, "Save changes").click().run()
+    assert f"Saved: renamed “{DEMO_IDS[0]}” to “eastmere”." in texts(at.success).replace("\\", "")
+    assert loaded_ids(at)[0] == "eastmere"
+    assert at.session_state["edit_source"] == "eastmere"

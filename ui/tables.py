@@ -64,10 +64,31 @@ def facts_frame(facts: Iterable[FactPair]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FACT_COLUMNS)
 
 
+CLAIM_COLUMNS = ["claim", "sources", "agreement", "differing facts", "conflicts"]
+
+
+def source_columns(source_ids: Iterable[str]) -> dict[str, str]:
+    """Source id -> its column in ``claims_table``: the id itself, unless a fixed column (or another
+    source's column) already has that name; then "<id> (source)", "<id> (source 2)", ..."""
+    taken = set(CLAIM_COLUMNS)
+    ids = list(source_ids)
+    out: dict[str, str] = {}
+    for sid in ids:
+        column, n = sid, 1
+        while column in taken or (column != sid and column in ids):
+            column = f"{sid} (source)" if n == 1 else f"{sid} (source {n})"
+            n += 1
+        taken.add(column)
+        out[sid] = column
+    return out
+
+
 def claims_table(cmp: Comparison) -> pd.DataFrame:
-    """The N-way table: one row per claim group, one column per source with its passage."""
+    """The N-way table: one row per claim group, one column per source with its passage (named by
+    ``source_columns``, so a source called "claim" or "conflicts" never clashes with a fixed column)."""
     overall = claim_overall(cmp)
     counts = divergence_counts(cmp)
+    columns = source_columns(cmp.source_ids)
     rows = []
     for claim in cmp.claims:
         n_div, n_con = counts.get(claim.claim_id, (0, 0))
@@ -80,7 +101,6 @@ def claims_table(cmp: Comparison) -> pd.DataFrame:
         }
         for sid in cmp.source_ids:
             p = claim.passage(sid)
-            row[sid] = p.text if p else ""
+            row[columns[sid]] = p.text if p else ""
         rows.append(row)
-    columns = ["claim", "sources", "agreement", "differing facts", "conflicts", *cmp.source_ids]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=[*CLAIM_COLUMNS, *columns.values()])
