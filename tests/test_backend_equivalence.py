@@ -54,7 +54,7 @@ def torch_result(demo: list[Article]) -> Comparison:
 
 @pytest.fixture(scope="module", params=[True, False], ids=["onnx-int8", "onnx-fp32"])
 def onnx_result(request: pytest.FixtureRequest, demo: list[Article]) -> Comparison:
-    from core.embed_onnx import OnnxEmbedder
+    from core.embed.onnx import OnnxEmbedder
 
     return _run(demo, OnnxEmbedder(quantize=request.param))
 

@@ -15,7 +15,6 @@ import io
 import logging
 import os
 import zipfile
-from dataclasses import replace
 
 import streamlit as st
 
@@ -29,6 +28,8 @@ log = logging.getLogger(__name__)
 
 BACKEND_ENV = "NEWSCOMPARE_BACKEND"
 EMBEDDED_KEY = "_embedded_key"
+# Nothing produces this warning any more (core.facts is part of the app); kept only while ui/page.py, which
+# the UI work is changing, still imports it.
 FACTS_MISSING = "Fact comparison (numbers, dates, names, quotes) is not available in this installation."
 
 
@@ -57,12 +58,7 @@ def shared_embedder(backend: str) -> tuple[CachingEmbedder, str]:
 def cached_comparison(articles: tuple[Article, ...], config: AlignConfig, backend: str) -> Comparison:
     """The comparison of exactly these articles with these settings (raises ``CompareError``)."""
     embedder, _ = shared_embedder(backend)
-    try:
-        return compare(articles, embedder, config, limits=DEFAULT_LIMITS, with_facts=True)
-    except ImportError:
-        log.exception("core.facts is not importable; comparing without facts")
-        cmp = compare(articles, embedder, config, limits=DEFAULT_LIMITS, with_facts=False)
-        return replace(cmp, warnings=(*cmp.warnings, FACTS_MISSING))
+    return compare(articles, embedder, config, limits=DEFAULT_LIMITS, with_facts=True)
 
 
 def _texts_key(articles: tuple[Article, ...], backend: str) -> str:
