@@ -134,7 +134,8 @@ def focus_on(claim_id: int, sources: list[str]) -> None:
 
 def take_focus_sources() -> list[str] | None:
     """The sources of the last jump to a claim, once (None when there was no new jump)."""
-    return st.session_state.pop(FOCUS_SOURCES, None)
+    sources = st.session_state.pop(FOCUS_SOURCES, None)
+    return [str(s) for s in sources] if isinstance(sources, list) else None
 
 
 def last_undo() -> UndoStep | None:
@@ -149,7 +150,7 @@ def undo() -> UndoStep | None:
     Returns:
         The step that was undone, or None when there was nothing to undo.
     """
-    steps = list(st.session_state.get(UNDO) or [])
+    steps: list[UndoStep] = list(st.session_state.get(UNDO) or [])
     if not steps:
         return None
     step = steps.pop()
