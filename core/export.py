@@ -27,7 +27,7 @@ def alignments_frame(cmp: Comparison) -> pd.DataFrame:
             claim_of[(p.source_id, p.first)] = claim.claim_id
     rows = [
         {
-            "claim_id": claim_of[(lk.a.source_id, lk.a.first)],
+            "claim_id": lk.claim_id or claim_of[(lk.a.source_id, lk.a.first)],
             "source_a": lk.a.source_id,
             "source_b": lk.b.source_id,
             "text_a": lk.a.text,

@@ -73,6 +73,8 @@ class Link:
         lexical: Share of rare anchor tokens (names, numbers) the two passages have in common (0..1).
         direct: True when the aligner linked the pair itself; False when the pair is implied by an
             N-way claim group (A~B and B~C give A~C).
+        claim_id: The claim group the pair belongs to (0 when unknown). A sentence that states two
+            claims is in two groups, so its passage alone does not tell the claim.
     """
 
     a: Passage
@@ -81,11 +83,17 @@ class Link:
     margin: float
     lexical: float
     direct: bool = True
+    claim_id: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """An N-way claim group: at most one passage per source, ordered like the sources."""
+    """An N-way claim group: at most one passage per source, ordered like the sources.
+
+    A sentence is in at most two claim groups: a second one when it states that group's claim too
+    ("The quake struck at 11:11 pm, 72 km southwest of the city" against outlets that give time and
+    place in two sentences). Key anything per claim by ``claim_id``, not by sentence.
+    """
 
     claim_id: int
     passages: tuple[Passage, ...]
@@ -170,7 +178,7 @@ class Comparison:
     Attributes:
         articles: The cleaned sources, in the user's order.
         sentences: Per source id, its sentences in reading order.
-        claims: N-way claim groups (each with passages from >= 2 sources).
+        claims: N-way claim groups (each with passages from >= 2 sources; a sentence in at most two).
         links: Every aligned pair of passages within the claim groups.
         unique: Body sentences that no other source carries, as one-sentence passages.
         facts: Compared facts for every aligned pair (including ``same`` ones).

@@ -308,9 +308,11 @@ def layout_rows(cmp: Comparison, sources: Sequence[str]) -> list[Row]:
         in_view = [p for p in claim.passages if p.source_id in shown]
         if len(in_view) >= 2:
             carriers[claim.claim_id] = [p.source_id for p in in_view]
+    # A sentence in two claims sits on one row: its first claim aligned among the shown sources.
+    for claim in sorted(cmp.claims, key=lambda c: c.claim_id not in carriers):
         for p in claim.passages:
             for i in p.indices:
-                claim_of[(p.source_id, i)] = claim.claim_id
+                claim_of.setdefault((p.source_id, i), claim.claim_id)
     aligned = set(carriers)
     units = {sid: _units(cmp, sid, claim_of, aligned) for sid in shown}
     unit_of: dict[tuple[str, int], _Unit] = {
@@ -348,8 +350,8 @@ def layout_rows(cmp: Comparison, sources: Sequence[str]) -> list[Row]:
         chosen = max(votes, key=lambda cid: votes[cid])
         row_cells: dict[str, Cell] = {}
         for t in carriers[chosen]:
-            u = unit_of[(t, chosen)]
-            if u.consumed:
+            u = unit_of.get((t, chosen))
+            if u is None or u.consumed:
                 continue
             row_cells[t] = cell(u, moved=heads.get(t) is not u)
             u.consumed = True
