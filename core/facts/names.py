@@ -129,7 +129,38 @@ def is_common_word(m: NameMention, text: str, story: Story) -> bool:
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip().casefold()
+    return R.CORPORATE_SUFFIX.sub("", re.sub(r"\s+", " ", name).strip()).casefold()
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+def spelt_alike(a: str, b: str) -> bool:
+    """Two different spellings of one name ("Gilreat" / "Gilreath"; "Hamad Hasan" / "Hamad Hassan"):
+    as many words, each equal or a near spelling with the same first letter."""
+    wa, wb = _norm(a).split(), _norm(b).split()
+    if len(wa) != len(wb) or wa == wb:
+        return False
+    for x, y in zip(wa, wb, strict=True):
+        if x == y:
+            continue
+        if x[0] != y[0] or min(len(x), len(y)) < R.SPELLING_MIN_LEN or x.rstrip("s") == y.rstrip("s"):
+            return False  # "State" / "States" is a plural, not a spelling
+        limit = R.SPELLING_EDITS_LONG if min(len(x), len(y)) >= R.SPELLING_LONG else R.SPELLING_EDITS
+        if _edits(x, y) > limit:
+            return False
+    return True
 
 
 def canonical(name: str, label: str, aliases: Mapping[str, str]) -> str:
