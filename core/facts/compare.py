@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from itertools import pairwise
 from typing import TypeVar
 
@@ -26,7 +27,7 @@ from core.facts.names import (
     canonical,
     is_common_word,
     link_people,
-    prefetch_names,
+    names_for,
     spelt_alike,
     story_context,
 )
@@ -307,16 +308,26 @@ def _find_name(text: str, m: NameMention, key: str, aliases: dict[str, str]) -> 
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]+")
 
 
+@lru_cache(maxsize=1024)
+def _capitalised(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the capitalised words of a passage (each passage is searched for many names)."""
+    return tuple((w.start(), w.end()) for w in _CAPITALISED.finditer(text))
+
+
 def _near_spelling(text: str, m: NameMention) -> tuple[int, int] | None:
     """Span of a run of capitalised words in ``text`` that spells ``m.name`` slightly differently (see
     :func:`_spelt_differently`)."""
     k = len(m.name.split())
-    words = list(_CAPITALISED.finditer(text))
+    first = m.name[:1].casefold()
+    words = _capitalised(text)
     for i in range(len(words) - k + 1):
         run = words[i : i + k]
-        if any(text[x.end() : y.start()] != " " for x, y in pairwise(run)):
+        s, e = run[0][0], run[-1][1]
+        # Cheap tests first: same initial, about the same length, single spaces between the words.
+        if text[s].casefold() != first or abs((e - s) - len(m.name)) > R.SPELLING_EDITS_LONG * k:
             continue
-        s, e = run[0].start(), run[-1].end()
+        if any(text[x[1] : y[0]] != " " for x, y in pairwise(run)):
+            continue
         if _spelt_differently(m, replace(m, name=text[s:e])):
             return s, e
     return None
@@ -345,8 +356,11 @@ def _link_spellings(na: dict[str, NameMention], nb: dict[str, NameMention]) -> N
     for key_a, ma in list(na.items()):
         if key_a in nb:
             continue
+        last_a = ma.name.rsplit(" ", 1)[-1][:1].casefold()
         for key_b, mb in list(nb.items()):
-            if key_b not in na and _spelt_differently(ma, mb):
+            if key_b in na or mb.name.rsplit(" ", 1)[-1][:1].casefold() != last_a:
+                continue  # a near spelling keeps the (last) word's initial
+            if _spelt_differently(ma, mb):
                 nb[key_a] = nb.pop(key_b)
                 break
 
@@ -501,7 +515,14 @@ def compare_facts(articles: Sequence[Article], claims: Sequence[Claim]) -> tuple
         source order. A passage pair whose extraction fails is logged and left out; a fact pair whose
         relation fails is logged and marked (see ``_relate``): neither stops the comparison.
     """
-    prefetch_names(p.text for claim in claims for p in claim.passages)
+    # NER (the costly part) runs once, batched, on exactly the passages compared here: those of claim
+    # groups that two sources or more carry.
+    compared = [c for c in claims if len({p.source_id for p in c.passages}) > 1]
+    with names_for(p.text for claim in compared for p in claim.passages):
+        return _compare_claims(articles, compared)
+
+
+def _compare_claims(articles: Sequence[Article], claims: Sequence[Claim]) -> tuple[FactPair, ...]:
     published = {a.source_id: a.published for a in articles}
     story = story_context(f"{a.title}\n{a.text}" for a in articles)
     out: list[FactPair] = []
