@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.facts import DIVERGENCE_COLUMNS, divergence_rows
+from core.facts import DIVERGENCE_COLUMNS, divergence_rows, split_divergences
 from core.facts.compare import compare_analyses
 from core.facts.dates import find_dates
 from core.facts.extract import analyse
@@ -249,6 +249,48 @@ def test_divergence_rows() -> None:
         "start_b",
         "end_b",
     }
+
+
+@pytest.mark.parametrize(
+    ("relation", "category", "priority"),
+    [
+        (Relation.CONFLICT, "difference", 0),
+        (Relation.OVERLAP, "difference", 1),
+        (Relation.MORE_SPECIFIC, "difference", 2),
+        (Relation.LESS_SPECIFIC, "difference", 2),
+        (Relation.ONLY_IN_A, "omission", 3),
+        (Relation.ONLY_IN_B, "omission", 3),
+        (Relation.SAME, "same", 4),
+    ],
+)
+def test_relation_category_and_priority(relation: Relation, category: str, priority: int) -> None:
+    assert relation.category == category
+    assert relation.priority == priority
+
+
+def test_divergence_rows_say_difference_or_omission() -> None:
+    pairs = compare("Over 200,000 killed in late August 2024.", "325,000 deaths in late 2024, 4 days.")
+    rows = divergence_rows(pairs, include_same=True)
+    assert "category" in DIVERGENCE_COLUMNS
+    assert DIVERGENCE_COLUMNS.index("category") == DIVERGENCE_COLUMNS.index("relation") + 1
+    by_relation = {r["relation"]: r["category"] for r in rows}
+    assert by_relation["conflict"] == "difference"
+    assert by_relation["only_in_b"] == "omission"
+    assert all(r["category"] == Relation(r["relation"]).category for r in rows)
+
+
+def test_split_divergences_ranks_what_to_check_first() -> None:
+    pairs = compare(
+        "Over 200,000 killed in late August 2024. “We will not leave,” he said.",
+        "325,000 deaths in late 2024, 4 days. In January, 40 buses ran.",
+    )
+    differences, omissions = split_divergences(pairs)
+    assert differences and omissions
+    assert {p.relation.category for p in differences} == {"difference"}
+    assert {p.relation.category for p in omissions} == {"omission"}
+    assert len(differences) + len(omissions) == sum(1 for p in pairs if p.relation != Relation.SAME)
+    assert differences[0].relation == Relation.CONFLICT
+    assert [p.relation.priority for p in differences] == sorted(p.relation.priority for p in differences)
 
 
 _ALPHABET = st.sampled_from(
