@@ -148,10 +148,15 @@ def _number_rows(a: Analysis, b: Analysis) -> list[Row]:
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the sentence around a mention (a passage may hold two or three sentences)."""
-    left = max(text.rfind(". ", 0, start), text.rfind("? ", 0, start), text.rfind("! ", 0, start))
-    right_cands = [k for k in (text.find(". ", end), text.find("? ", end), text.find("! ", end)) if k >= 0]
-    return left + 1, (min(right_cands) if right_cands else len(text))
+    """Bounds of the sentence around a mention (a passage may hold two or three sentences), at most
+    ``CONTEXT_CHARS`` either side: a text with no sentence end must not cost a scan of all of it for
+    every mention."""
+    lo, hi = max(0, start - R.CONTEXT_CHARS), min(len(text), end + R.CONTEXT_CHARS)
+    left = max(text.rfind(". ", lo, start), text.rfind("? ", lo, start), text.rfind("! ", lo, start))
+    ends = [
+        k for k in (text.find(". ", end, hi), text.find("? ", end, hi), text.find("! ", end, hi)) if k >= 0
+    ]
+    return (left + 1 if left >= 0 else lo), (min(ends) if ends else hi)
 
 
 def _context(text: str, start: int, end: int) -> set[str]:
@@ -171,9 +176,14 @@ def _pair_dates(a: Analysis, b: Analysis) -> tuple[list[tuple[int, int, Relation
     ta, tb = a.passage.text, b.passage.text
     src_a, src_b = a.passage.source_id, b.passage.source_id
     rels: dict[tuple[int, int], tuple[Relation, str]] = {}
-    for i, x in enumerate(a.dates):
-        for j, y in enumerate(b.dates):
-            rels[(i, j)] = _relate(date_relation, x.value, y.value, src_a=src_a, src_b=src_b)
+
+    def rel(i: int, j: int) -> tuple[Relation, str]:  # only for pairs that may pair at all
+        if (i, j) not in rels:
+            rels[(i, j)] = _relate(
+                date_relation, a.dates[i].value, b.dates[j].value, src_a=src_a, src_b=src_b
+            )
+        return rels[(i, j)]
+
     ctx_a = [_context(ta, m.start, m.end) for m in a.dates]
     ctx_b = [_context(tb, m.start, m.end) for m in b.dates]
 
@@ -203,13 +213,13 @@ def _pair_dates(a: Analysis, b: Analysis) -> tuple[list[tuple[int, int, Relation
         c = closeness(x, y)
         if not dates_comparable(va, vb):
             return 0.05 + c  # "yesterday" vs "on Monday": consumed, shown as neither conflict nor "only in"
-        r = rels[(x, y)][0]
+        r = rel(x, y)[0]
         if r == Relation.CONFLICT:
             return c if single or c >= 1.2 else None
         return {Relation.SAME: 1.0, Relation.OVERLAP: 0.3}.get(r, 0.6) + c
 
     pairs, left_a, left_b = _greedy(list(range(len(a.dates))), list(range(len(b.dates))), score)
-    return [(i, j, *rels[(i, j)]) for i, j in pairs], left_a, left_b
+    return [(i, j, *rel(i, j)) for i, j in pairs], left_a, left_b
 
 
 def _date_rows(a: Analysis, b: Analysis) -> list[Row]:

@@ -531,7 +531,9 @@ AGO_NUMBERS: dict[str, int] = {"a": 1, "an": 1, "several": 3, "a few": 3, **SMAL
 SEASON_TRIGGERS = frozenset({"in", "during", "by", "since", "until", "over", "through", "throughout", "this",
                              "last", "next", "the", "early", "late", "mid"})  # fmt: skip
 
-# Which date mention answers which: the content words of the sentence around it.
+# Which date mention answers which: the content words of the sentence around it (at most this many
+# characters either side of the mention).
+CONTEXT_CHARS = 1000
 CONTEXT_WORD = re.compile(r"[A-Za-z]{3,}")
 STOP_CONTEXT = frozenset(
     {"the", "and", "that", "with", "from", "have", "has", "had", "were", "was", "for", "this"}
