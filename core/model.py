@@ -116,6 +116,14 @@ class FactKind(StrEnum):
     QUOTE = "quote"
 
 
+class Category(StrEnum):
+    """What a compared fact pair is to a reader: the sources agree, state it differently, or one omits it."""
+
+    SAME = "same"
+    DIFFERENCE = "difference"  # both state it, differently: conflict, more/less specific, overlap
+    OMISSION = "omission"  # only one source states it
+
+
 class Relation(StrEnum):
     """How a fact of source A relates to the matching fact of source B (see README)."""
 
@@ -126,6 +134,28 @@ class Relation(StrEnum):
     CONFLICT = "conflict"  # disjoint values or spans
     ONLY_IN_A = "only_in_a"
     ONLY_IN_B = "only_in_b"
+
+    @property
+    def category(self) -> Category:
+        """``difference`` (conflict, more/less specific, overlap), ``omission`` (only in one source) or
+        ``same``: the split of the headline count and of ``divergences.csv``."""
+        if self is Relation.SAME:
+            return Category.SAME
+        if self in (Relation.ONLY_IN_A, Relation.ONLY_IN_B):
+            return Category.OMISSION
+        return Category.DIFFERENCE
+
+    @property
+    def priority(self) -> int:
+        """Rank for a fact-checker, lowest first: conflict 0, overlap (worded differently) 1, more/less
+        specific 2, only in one source 3, same 4."""
+        if self is Relation.CONFLICT:
+            return 0
+        if self is Relation.OVERLAP:
+            return 1
+        if self in (Relation.MORE_SPECIFIC, Relation.LESS_SPECIFIC):
+            return 2
+        return 4 if self is Relation.SAME else 3
 
 
 @dataclass(frozen=True, slots=True)
