@@ -13,7 +13,8 @@ from core.demo import demo_articles
 from core.ingest import article_from_text
 from core.model import Article, Comparison, Fact, FactKind, FactPair, Passage, Relation
 from ui.analysis import Mark, fact_marks, layout_rows, ranked_divergences
-from ui.render import esc, facts_table_html, highlight, md_escape, word_diff_html
+from ui.render import Note, facts_table_html, highlight, word_diff_html
+from ui.text import esc, md_escape
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -143,7 +144,7 @@ def test_side_by_side_divergent_filter_and_word_diff() -> None:
     assert 'id="claim-' not in unique_html
     at.segmented_control(key="sbs_filter").set_value("all").run()
     at.toggle(key="sbs_diff").set_value(True).run()
-    assert "<details><summary>Word diff against" in texts(at.html)
+    assert "<summary>Word diff against" in texts(at.html)
 
 
 def test_claims_page_table_and_jump_to_side_by_side() -> None:
@@ -571,12 +572,46 @@ def test_highlight_escapes_and_nests() -> None:
     text = 'He said "we paid <b>18</b> million" today.'
     quote = Mark(8, 35, "quote", "overlap", ("vs b: worded differently",))
     number = Mark(text.index("18"), text.index("18") + 2, "number", "conflict", ('vs b: 18 vs "14"',))
-    out = highlight(text, 0, len(text), [quote, number])
+    notes: list[Note] = []
+    out = highlight(text, 0, len(text), [quote, number], notes=notes, source="a")
     assert "<b>" not in out
     assert "&lt;b&gt;" in out
     assert 'class="fact kind-number rel-conflict"' in out
     assert "&quot;14&quot;" in out  # titles are escaped too
-    assert out.count("kind-quote") >= 2  # the quote is cut around the number
+    assert out.count("kind-quote") == 1  # the number is a highlight inside the quote's
+    assert out.index("kind-quote") < out.index("kind-number")
+    assert out.count('<details class="nc-f">') == 2  # both can be selected
+    assert "<span>vs b: 18 vs &quot;14&quot;</span>" in out  # the explanation is content, not a title
+    assert [(n.number, n.text) for n in notes] == [(1, text[8:35]), (2, "18")]  # in reading order
+    plain = highlight(text, 0, len(text), [quote, number])
+    assert "<details" not in plain and 'title="number: conflict' in plain
+
+
+def test_highlight_cuts_a_fact_that_crosses_the_one_it_starts_in() -> None:
+    text = "one two three four five"
+    a = Mark(0, 13, "quote", "overlap", ("vs b: x",))
+    b = Mark(8, 18, "number", "conflict", ("vs b: y",))
+    out = highlight(text, 0, len(text), [a, b], notes=[], source="s")
+    assert out.endswith(" four five")  # the tail past the quote is not highlighted twice
+    assert out.count("<details") == 2
+
+
+def test_side_by_side_explanations_are_content_and_printed() -> None:
+    """Issue 11 item 3: every highlighted fact opens its explanation as text; rows list them for print."""
+    at = start("side_by_side")
+    cmp = _comparison(at)
+    html = texts(at.html)
+    assert '<details class="nc-f">' in html
+    assert 'class="nc-why" role="note"' in html
+    marks = [m for sid in cmp.source_ids for m in fact_marks(cmp, sid, cmp.source_ids)]
+    assert marks
+    for m in marks:
+        for note in m.notes:
+            assert f"<span>{esc(note)}</span>" in html  # in a panel, not only in a hover title
+    differing = [m for m in marks if m.rel != "same"]
+    assert html.count('<ol class="nc-notes">') >= 1
+    assert html.count('<sup class="nc-ref">') == len(differing)
+    assert "select a highlight" in html  # the legend says how
 
 
 def test_facts_table_escapes_names_and_explanations() -> None:
@@ -670,3 +705,146 @@ def test_claims_past_the_passage_pair_limit_say_facts_not_compared() -> None:
     assert set(frame.loc[frame["claim"] > 2, "agreement"]) == {STATUS_LABELS[Status.UNCOMPARED]}
     fig, _ = coverage_matrix(cmp)
     assert STATUS_LABELS[Status.UNCOMPARED] in {trace.name for trace in fig.data}
+
+
+# --------------------------------------------------------------------------------------------------
+# Layering: views render and call ui/; ui/ does the work; the counts have one home
+
+
+def _imports(path: Path) -> set[str]:
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.add(node.module)
+    return out
+
+
+def test_views_import_no_core_module_except_types() -> None:
+    for path in sorted((ROOT / "views").glob("*.py")):
+        core = {m for m in _imports(path) if m == "core" or m.startswith("core.")}
+        assert core <= {"core.model"}, (path.name, core)
+
+
+def test_state_does_not_import_render() -> None:
+    assert "ui.render" not in _imports(ROOT / "ui" / "state.py")
+
+
+def test_no_fallback_for_a_missing_core_facts() -> None:
+    for path in [*sorted((ROOT / "ui").glob("*.py")), *sorted((ROOT / "views").glob("*.py"))]:
+        if path.name == "compute.py":  # the runtime engineer's file
+            continue
+        assert "FACTS_MISSING" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_overview_and_cli_report_the_same_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from core.__main__ import main
+    from core.summary import summarise
+
+    code = main(
+        ["compare", str(ROOT / "core" / "data" / "demo"), "--out", str(tmp_path), "--backend", "hashing"]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    counts = summarise(_comparison(None))  # type: ignore[arg-type]
+    assert f"claim groups {counts.claims}  ({counts.shared_by_all} carried by every source)" in out
+    assert f"divergences  {counts.divergences}  ({counts.conflicts} conflicts)" in out
+    at = start()
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Claim groups"]) == counts.claims
+    assert int(metrics["Shared by all"]) == counts.shared_by_all
+    assert int(metrics["Divergences"]) == counts.divergences
+    assert int(metrics["Conflicts"]) == counts.conflicts
+    assert sum(counts.by_kind.values()) == counts.divergences
+
+
+# --------------------------------------------------------------------------------------------------
+# ui.sources: links to articles, with one sentence when they cannot be read
+
+
+def test_link_error_sentences() -> None:
+    from core.fetch import FetchError
+    from core.ingest import IngestError
+    from ui.sources import link_error
+
+    assert link_error(FetchError("Refused: 10.0.0.1 is a private address")) == (
+        "That link can't be fetched: 10.0.0.1 is a private address. Only public web addresses are allowed."
+    )
+    assert (
+        link_error(FetchError("Timed out after 20 s.")) == "That link can't be fetched: timed out after 20 s."
+    )
+    assert link_error(IngestError("example.com-story: no readable text")) == (
+        "The page was fetched, but no article could be read from it: no readable text."
+    )
+    assert link_error(FetchError("HTTPS certificate")) == "That link can't be fetched: HTTPS certificate."
+
+
+def test_from_url_names_the_source_after_the_final_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.fetch
+    from ui.sources import SourceError, from_url
+
+    def fake_fetch(url: str, **_: Any) -> core.fetch.FetchedPage:
+        if not url.startswith("https:"):
+            raise core.fetch.FetchError("Only http and https links are supported")
+        body = "The railway near Kellan Bridge reopens in October, the operator said on Monday."
+        final = "https://www.example.com/news/rail-line-reopens.html"
+        return core.fetch.FetchedPage(
+            url, final, "Rail line reopens", body, dt.date(2025, 3, 1), "text/html", 99
+        )
+
+    monkeypatch.setattr(core.fetch, "fetch_article", fake_fetch)
+    art = from_url("https://example.com/x", taken={"example.com-rail-line-reopens"})
+    assert art.source_id == "example.com-rail-line-reopens-2"
+    assert art.origin == "url:https://www.example.com/news/rail-line-reopens.html"
+    assert art.published == dt.date(2025, 3, 1)
+    assert from_url("https://example.com/x", name="wire").source_id == "wire"
+    with pytest.raises(SourceError, match="Enter a link first"):
+        from_url("   ")
+    with pytest.raises(SourceError, match=r"^That link can't be fetched: only http and https"):
+        from_url("ftp://example.invalid/story")
+
+
+# --------------------------------------------------------------------------------------------------
+# Jumps to one claim show exactly the sources that carry it (issue 11 item 4)
+
+OTHER_STORIES = [
+    article_from_text("library", "The city library extends its Sunday opening hours from next week onwards."),
+    article_from_text(
+        "harbour", "Fishermen in the northern harbour repainted forty boats for the summer fair."
+    ),
+]
+
+
+def _claim_of_all_demo_sources(at: AppTest) -> int:
+    from ui import controls
+    from ui.compute import cached_comparison
+
+    del at
+    cmp = cached_comparison((*OTHER_STORIES, *demo_articles()), controls.DEFAULT_ALIGN, "hashing")
+    return next(c.claim_id for c in cmp.claims if sorted(c.sources) == sorted(DEMO_IDS))
+
+
+@pytest.mark.parametrize(("page", "key"), [("claims", "claims_jump"), ("divergences", "div_jump")])
+def test_jump_shows_exactly_the_sources_of_the_claim(page: str, key: str) -> None:
+    """Regression: with six sources loaded, Show side by side hid the fourth source of a claim that four
+    sources carry (the default choice was the first four sources)."""
+    at = start(page, articles=[*OTHER_STORIES, *demo_articles()])
+    target = _claim_of_all_demo_sources(at)
+    if page == "divergences":  # every claim with compared facts is listed once "same" ones are too
+        at.toggle(key="div_same").set_value(True).run()
+    at.selectbox(key=key).set_value(target).run()
+    button(at, "Show side by side").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["focus_claim"] == target
+    assert at.multiselect(key="sbs_sources").value == DEMO_IDS
+    html = texts(at.html)
+    row = html[html.index(f'id="claim-{target}"') :]
+    assert row.count('class="nc-cell') >= len(DEMO_IDS)
+    assert "no matching passage" not in row.split('class="nc-row', 1)[0]
+    for sid in DEMO_IDS:
+        assert f'<div class="src">{sid}<' in html
+    assert '<div class="src">library<' not in html

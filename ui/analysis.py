@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from core.model import Comparison, Fact, FactPair, Relation
+from core.summary import Summary, summarise
+
+__all__ = ["Summary", "summarise"]  # the headline counts, for the pages (views import no core module)
 
 # --------------------------------------------------------------------------------------------------
 # Relations as seen from one side

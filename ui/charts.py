@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 
 from core.model import Comparison
 from ui.analysis import STATUS_LABELS, PairTables, Status, claim_overall, claim_status
-from ui.render import STATUS_COLOURS, shorten
+from ui.render import STATUS_COLOURS
+from ui.text import shorten
 
 _FONT = {"family": "Source Sans Pro, sans-serif", "size": 13}
 

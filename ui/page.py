@@ -6,8 +6,9 @@ import streamlit as st
 
 from core.model import Comparison
 from ui import controls, state
-from ui.compute import FACTS_MISSING, current_comparison
-from ui.render import CSS, md_escape
+from ui.compute import current_comparison
+from ui.render import CSS
+from ui.text import md_escape
 
 _ICONS = {
     "success": ":material/check_circle:",
@@ -36,10 +37,7 @@ def comparison() -> Comparison | None:
     cmp = current_comparison(state.articles(), controls.current_config(), controls.current_backend())
     if cmp is not None:
         for w in cmp.warnings:
-            if w == FACTS_MISSING:
-                st.warning(w, icon=":material/warning:")
-            else:
-                st.caption(":material/warning: " + md_escape(w))
+            st.caption(":material/warning: " + md_escape(w))
     return cmp
 
 

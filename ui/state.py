@@ -8,7 +8,6 @@ function returns an error message for the user (or None on success) instead of r
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -17,13 +16,15 @@ import streamlit as st
 from core.config import DEFAULT_LIMITS, Limits
 from core.demo import demo_articles
 from core.model import Article
-from ui.render import md_escape
+from ui.sources import MAX_NAME_CHARS, clean_name
+from ui.sources import unique_name as _unique_name
+from ui.text import md_escape
 
 ARTICLES = "articles"
 FLASH = "flash"
 FOCUS_CLAIM = "focus_claim"
+FOCUS_SOURCES = "focus_sources"  # the sources a jump to one claim shows (read once by Side by side)
 UNDO = "undo"
-MAX_NAME_CHARS = 80
 MAX_UNDO = 20
 # Widget values that hold source names; a rename carries them over (see ``update``).
 SOURCE_CHOICES = ("claims_sources", "div_sources", "sbs_sources", "sbs_keep")
@@ -78,6 +79,17 @@ def _set(items: list[Article], *, undo: UndoStep | None = None, keep_undo: bool 
         st.session_state[UNDO] = [*st.session_state.get(UNDO, []), undo][-MAX_UNDO:]
 
 
+def focus_on(claim_id: int, sources: list[str]) -> None:
+    """Asks Side by side to show one claim with exactly the sources that carry it."""
+    st.session_state[FOCUS_CLAIM] = int(claim_id)
+    st.session_state[FOCUS_SOURCES] = list(sources)
+
+
+def take_focus_sources() -> list[str] | None:
+    """The sources of the last jump to a claim, once (None when there was no new jump)."""
+    return st.session_state.pop(FOCUS_SOURCES, None)
+
+
 def last_undo() -> UndoStep | None:
     """The last removal that can still be undone, or None."""
     steps = st.session_state.get(UNDO) or []
@@ -107,12 +119,6 @@ def is_demo() -> bool:
 
 def source_ids() -> list[str]:
     return [a.source_id for a in articles()]
-
-
-def clean_name(name: str) -> str:
-    """A source name as stored: single spaces, no control characters, trimmed."""
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name)
-    return " ".join(name.split())
 
 
 def check_name(name: str, *, ignore: str | None = None) -> str | None:
@@ -230,15 +236,8 @@ def clear() -> None:
 
 
 def unique_name(base: str) -> str:
-    """``base`` itself when free, else ``base-2``, ``base-3``, ..."""
-    base = clean_name(base)[:MAX_NAME_CHARS] or "source"
-    taken = set(source_ids())
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+    """``base`` itself when no loaded source has that name, else ``base-2``, ``base-3``, ..."""
+    return _unique_name(base, set(source_ids()))
 
 
 def flash(level: str, message: str) -> None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import page, state
+from ui import page
 from ui.analysis import STATUS_LABELS, Status
-from ui.render import claim_preview_html, shorten
+from ui.jump import claim_jump
 from ui.tables import claims_table
 
 page.header(
@@ -73,17 +73,4 @@ if cmp is not None:
             if selected:
                 st.session_state["claims_jump"] = options[selected[0]]
         if options:
-            first = {c.claim_id: c.passages[0].text for c in cmp.claims}
-            c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
-            target = c1.selectbox(
-                "Open a claim side by side",
-                options,
-                key="claims_jump",
-                persist_state="session",
-                format_func=lambda cid: f"#{cid} — {shorten(first[cid], 100)}",
-            )
-            if c2.button("Show side by side", type="primary", icon=":material/view_column:", width="stretch"):
-                st.session_state[state.FOCUS_CLAIM] = target
-                st.switch_page("views/side_by_side.py")
-            page.styles()
-            st.html(claim_preview_html(cmp, target))
+            claim_jump(cmp, options, key="claims_jump", primary=True)

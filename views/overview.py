@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import streamlit as st
 
-from core.model import Relation
 from ui import charts, page
-from ui.analysis import pair_tables, ranked_divergences
+from ui.analysis import pair_tables, ranked_divergences, summarise
 from ui.render import facts_table_html
 
 page.header(
@@ -19,28 +16,26 @@ page.header(
 page.demo_banner()
 cmp = page.comparison()
 if cmp is not None:
-    n_src = len(cmp.articles)
-    everywhere = sum(1 for c in cmp.claims if len(c.passages) == n_src)
-    diverging = [fp for fp in cmp.facts if fp.relation != Relation.SAME]
-    by_kind = Counter(str(fp.kind) for fp in diverging)
-    conflicts = sum(1 for fp in diverging if fp.relation == Relation.CONFLICT)
+    counts = summarise(cmp)
+    n_src = counts.sources
 
+    first_row = [
+        ("Sources", counts.sources, None),
+        ("Claim groups", counts.claims, "Passages that two or more sources share."),
+        ("Shared by all", counts.shared_by_all, "Claim groups every source carries."),
+        ("Unique passages", counts.unique, "Sentences only one source has."),
+        ("Divergences", counts.divergences, "Compared facts that are not the same."),
+    ]
+    for col, (label, value, help_text) in zip(st.columns(5), first_row, strict=True):
+        col.metric(label, value, help=help_text, border=True)
     cols = st.columns(5)
-    cols[0].metric("Sources", n_src, border=True)
-    cols[1].metric(
-        "Claim groups", len(cmp.claims), help="Passages that two or more sources share.", border=True
-    )
-    cols[2].metric("Shared by all", everywhere, help="Claim groups every source carries.", border=True)
-    cols[3].metric("Unique passages", len(cmp.unique), help="Sentences only one source has.", border=True)
-    cols[4].metric("Divergences", len(diverging), help="Compared facts that are not the same.", border=True)
-    cols = st.columns(5)
-    cols[0].metric("Conflicts", conflicts, help="Facts that contradict each other.", border=True)
+    cols[0].metric("Conflicts", counts.conflicts, help="Facts that contradict each other.", border=True)
     for col, (kind, label) in zip(
         cols[1:],
         [("number", "Numbers"), ("date", "Dates"), ("name", "Names"), ("quote", "Quotes")],
         strict=True,
     ):
-        col.metric(f"{label} differing", by_kind.get(kind, 0), border=True)
+        col.metric(f"{label} differing", counts.by_kind.get(kind, 0), border=True)
 
     tables = pair_tables(cmp)
     # Two or three sources: the two heatmaps side by side; more: one above the other, at full width,

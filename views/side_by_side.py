@@ -33,11 +33,14 @@ if cmp is not None:
     # The selection survives renames and removals; a jump to a claim adds the sources that carry it.
     # Streamlit forgets a widget's value on pages that do not draw it: "sbs_keep" carries the choice over
     # (the other choices below use persist_state="session"; ui.state renames sources in both).
+    jumped = state.take_focus_sources()
     kept = st.session_state.get("sbs_sources", st.session_state.get("sbs_keep", []))
     chosen = [s for s in kept if s in ids]
     if not chosen:
         chosen = ids if len(ids) <= 5 else ids[:4]
-    if focus is not None and sum(s in chosen for s in claims[focus].sources) < 2:
+    if focus is not None and jumped is not None:  # a jump from Claims or Divergences: exactly its sources
+        chosen = [s for s in ids if s in claims[focus].sources]
+    elif focus is not None and sum(s in chosen for s in claims[focus].sources) < 2:
         chosen = [s for s in ids if s in chosen or s in claims[focus].sources]
     st.session_state["sbs_sources"] = chosen
 

@@ -5,12 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.config import DEFAULT_LIMITS
-from core.fetch import FetchError, fetch_article
-from core.ingest import IngestError, article_from_text
 from ui import page, state
-from ui.render import esc, md_escape
-from ui.sources import UPLOAD_TYPES, from_paste, from_upload, name_from_url, slug
+from ui.sources import (
+    UPLOAD_HELP,
+    UPLOAD_TYPES,
+    SourceError,
+    from_paste,
+    from_upload,
+    from_url,
+    slug,
+    usage_line,
+)
+from ui.text import esc, md_escape
 
 page.header(
     "Sources",
@@ -27,21 +33,6 @@ def done(message: str | None = None) -> None:
         state.flash("success", message)
     st.session_state["form_round"] = ROUND + 1
     st.rerun()
-
-
-def link_error(exc: Exception) -> str:
-    """A sentence for the user about a link that could not be added (Markdown-escaped)."""
-    detail = " ".join(str(exc).split()).rstrip(".")
-    if isinstance(exc, IngestError):  # "<source name>: no readable text": the name means nothing yet
-        detail = detail.rsplit(": ", 1)[-1]
-    if detail[:1].isupper() and detail[1:2].islower():
-        detail = detail[0].lower() + detail[1:]
-    if not isinstance(exc, FetchError):
-        return md_escape(f"The page was fetched, but no article could be read from it: {detail}.")
-    if detail.lower().startswith("refused: "):
-        detail = detail[len("refused: ") :]
-        return md_escape(f"That link can't be fetched: {detail}. Only public web addresses are allowed.")
-    return md_escape(f"That link can't be fetched: {detail}.")
 
 
 def undo_bar(where: str) -> None:
@@ -99,11 +90,7 @@ else:
 REMOVED_ONE = bool(articles) and getattr(state.last_undo(), "kind", None) == "remove"
 if not REMOVED_ONE:
     undo_bar("top")
-total = sum(len(a.text) for a in articles)
-st.caption(
-    f"{total:,} of {DEFAULT_LIMITS.max_total_chars:,} characters and {len(articles)} of "
-    f"{DEFAULT_LIMITS.max_sources} sources used."
-)
+st.caption(usage_line(articles))
 c1, c2, _ = st.columns([1, 1, 3])
 if c1.button("Reload the demo set", icon=":material/science:", disabled=state.is_demo(), width="stretch"):
     had_sources = bool(articles)
@@ -149,7 +136,7 @@ with paste_tab, st.form(f"paste_form_{ROUND}", border=False):
             sid = given or state.unique_name(slug(title) or "pasted")
             try:
                 article = from_paste(sid, title, text, published)
-            except IngestError as exc:
+            except SourceError as exc:
                 st.error(md_escape(str(exc)), icon=":material/error:")
             else:
                 problem = state.add(article)
@@ -164,9 +151,7 @@ with upload_tab, st.form(f"upload_form_{ROUND}", border=False):
         type=UPLOAD_TYPES,
         accept_multiple_files=True,
         key=f"upload_files_{ROUND}",
-        help="Plain text, Markdown or saved web pages, up to "
-        f"{DEFAULT_LIMITS.max_upload_bytes // 2**20} MB each. "
-        "Each file becomes a source named after the file.",
+        help=UPLOAD_HELP,
     )
     if st.form_submit_button("Add files", type="primary", icon=":material/add:"):
         added: list[str] = []
@@ -175,7 +160,7 @@ with upload_tab, st.form(f"upload_form_{ROUND}", border=False):
             sid = state.clean_name(f.name.rsplit(".", 1)[0]) or "file"
             try:
                 article = from_upload(f.name, f.getvalue(), sid)
-            except IngestError as exc:
+            except SourceError as exc:
                 errors.append(str(exc))
                 continue
             problem = state.add(article)
@@ -207,24 +192,15 @@ with url_tab, st.form(f"url_form_{ROUND}", border=False):
         else:
             try:
                 with st.spinner("Fetching the page…"):
-                    fetched = fetch_article(url.strip())
-                sid = given or state.unique_name(name_from_url(fetched.final_url))
-                article = article_from_text(
-                    sid,
-                    fetched.text,
-                    title=fetched.title,
-                    published=fetched.published,
-                    origin=f"url:{fetched.final_url}",
-                    notes=tuple(fetched.notes),
-                )
-            except (FetchError, IngestError) as exc:
-                st.error(link_error(exc), icon=":material/error:")
+                    article = from_url(url, name=given, taken=state.source_ids())
+            except SourceError as exc:
+                st.error(md_escape(str(exc)), icon=":material/error:")
             else:
                 problem = state.add(article)
                 if problem:
                     st.error(md_escape(problem), icon=":material/error:")
                 else:
-                    done(f"Added “{md_escape(sid)}” from the link.")
+                    done(f"Added “{md_escape(article.source_id)}” from the link.")
 
 # --------------------------------------------------------------------------------------------------
 # Editing one source

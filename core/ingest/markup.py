@@ -87,7 +87,7 @@ _LIST_ITEM = re.compile(r"^- (?=\S)", re.MULTILINE)
 def _too_deep(html: str) -> bool:
     """Whether libxml2 stops at its nesting limit (256), dropping everything after the deep part."""
     try:
-        import lxml.html  # type: ignore[import-untyped]  # noqa: PLC0415
+        import lxml.html  # noqa: PLC0415
 
         parser = lxml.html.HTMLParser(collect_ids=False)
         lxml.html.document_fromstring(html, parser=parser)
