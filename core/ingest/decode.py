@@ -161,10 +161,12 @@ def _unicode_without_bom(data: bytes) -> Decoded | None:
     UTF-16 also needs a zero byte in every other position (mostly ASCII letters), or any even-length
     binary file would pass.
     """
+    if len(data) < 32:  # too short to tell from a binary record with a zero byte
+        return None
     sample = data[: _SAMPLE - _SAMPLE % 4]
     half = len(sample) // 2
     candidates = ["utf-32-le", "utf-32-be"] if len(data) % 4 == 0 else []
-    if half >= 2 and len(data) % 2 == 0:
+    if len(data) % 2 == 0:
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
         if odd >= 0.4 * half and even <= 0.01 * half:
             candidates.append("utf-16-le")
