@@ -7,12 +7,15 @@ import datetime as dt
 import pytest
 
 from core.ingest import (
+    LINE_RULES,
+    Furniture,
     IngestError,
     article_from_bytes,
     article_from_text,
     decode_bytes,
     normalise_characters,
     parse_date_line,
+    strip_furniture,
 )
 from tests.conftest import seed_articles
 
@@ -275,3 +278,112 @@ def test_undeclared_encoding_is_guessed(text: str, encoding: str) -> None:
 def test_unicode_without_byte_order_mark(codec: str) -> None:
     text = "The ferry resumed its service on Thursday after the strike ended."
     assert decode_bytes(text.encode(codec)) == (text, codec)
+
+
+# --------------------------------------------------------------------------------------------------
+# Page furniture: one golden row per named rule, and lines that must come out unchanged
+
+P1 = "The river rose two metres overnight and flooded the old town, officials said on Monday morning."
+P2 = "Rescue teams evacuated 300 people from their homes before dawn, the mayor told reporters."
+P3 = "Insurers expect claims of several million euros once the water has gone down, a spokesman said."
+HEAD = "Flood hits the old town"
+
+
+def furniture(text: str, title: str = "") -> tuple[Furniture, list[tuple[str, str]]]:
+    result = strip_furniture(normalise_characters(text), title=title)
+    assert len(result.removed) == len(result.reasons)
+    return result, list(zip(result.removed, result.reasons, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("rule", "page", "title", "removed"),
+    [
+        ("timestamp", f"{HEAD}\n\n12 May 2025 08:00\n\n{P1}\n\n{P2}", "", ["12 May 2025 08:00"]),
+        ("image credit", f"{HEAD}\n\n{P1}\n\nImages source: © Example Photos\n\n{P2}\n\n{P3}", "", None),
+        ("byline", f"{HEAD}\n\n{P1}\n\nby Jane Doe\n\n{P2}\n\n{P3}", "", ["by Jane Doe"]),
+        ("headline repeated", f"{HEAD}\n\n{P1}\n\n{HEAD}\n\n{P2}", HEAD, [HEAD, HEAD]),
+        (
+            "repeated heading or caption",
+            f"{HEAD}\n\n{P1}\n\nWater in the main square\n\n{P2}\n\nWater in the main square\n\n{P3}",
+            "",
+            ["Water in the main square"] * 2,
+        ),
+        (
+            "section label glued to a heading",
+            f"Rising water across the old town\n\n{P1}\n\nNewsRising water across the old town",
+            "",
+            ["NewsRising water across the old town"],
+        ),
+        (
+            "byline next to the dateline",
+            f"{HEAD}\n\nJane Doe\n\n12 May 2025 08:00\n\n{P1}\n\n{P2}\n\n{P3}",
+            "",
+            None,
+        ),
+        ("byline under the headline", f"{HEAD}\n\nJane Doe\n\n{P1}\n\n{P2}", "", ["Jane Doe"]),
+        # Exactly three words: kills the mutant that makes the rule "fewer than three words".
+        ("section label", f"Local News Desk\n\n{HEAD}\n\n{P1}", "", ["Local News Desk"]),
+        ("section label", f"World\n\n{HEAD}\n\n{P1}", "", ["World"]),
+        ("repeated deck", f"* * * *\n\n* * * *\n\n{P1}", "", ["* * * *"]),
+        ("headline repeated below", f"***\n\n{P1}\n\n***\n\n{P2}", "", ["***"]),
+        ("footer", f"{HEAD}\n\n{P1}\n\n{P2}\n\nJoin the conversation\n\nNo abuse, please.", "", None),
+    ],
+)
+def test_each_furniture_rule_has_a_golden_row(
+    rule: str, page: str, title: str, removed: list[str] | None
+) -> None:
+    result, pairs = furniture(page, title)
+    by_rule = [line for line, reason in pairs if reason == rule]
+    assert by_rule, f"{rule!r} removed nothing: {pairs}"
+    if removed is not None:
+        assert by_rule == removed
+    for para in (P1, P2, P3):
+        if para in page:
+            assert para in result.paragraphs  # the article itself is never furniture
+
+
+def test_furniture_rules_in_order() -> None:
+    assert [r.name for r in LINE_RULES] == [
+        "timestamp",
+        "image credit",
+        "byline",
+        "headline repeated",
+        "body text",
+        "repeated heading or caption",
+        "section label glued to a heading",
+        "byline next to the dateline",
+        "byline under the headline",
+        "headline",
+        "section label",
+        "repeated deck",
+        "headline repeated below",
+    ]
+
+
+def test_headline_rule_takes_the_first_long_top_line() -> None:
+    result, pairs = furniture(f"World\n\n{HEAD}\n\nHundreds leave their homes\n\n{P1}")
+    assert result.title == HEAD
+    assert pairs == [("World", "section label")]
+    assert result.paragraphs[0] == "Hundreds leave their homes"  # a deck of four words stays
+    assert furniture(f"{HEAD}\n\n{P1}", "Given headline")[0].title == "Given headline"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Widespread damage in the lower town",  # a subheading in the body, once
+        "Why did the river rise so fast?",
+        "By Monday the water had reached the church steps, residents said.",
+        "In May 2025 the court ruled on the dam.",
+        '"We lost everything," she said.',
+        "Photos taken by residents show the damage in the square.",
+        "More than 40 shops were flooded.",
+        "Related flooding was reported in two villages upstream, police said.",
+        "John Smith, 54, a baker, said the water came in within minutes.",
+    ],
+)
+def test_body_lines_come_out_unchanged(line: str) -> None:
+    result, pairs = furniture(f"{HEAD}\n\n{P1}\n\n{line}\n\n{P2}\n\n{P3}")
+    assert pairs == []
+    assert result.paragraphs == (P1, line, P2, P3)
+    assert result.title == HEAD

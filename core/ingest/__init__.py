@@ -31,17 +31,20 @@ from core.ingest.chars import normalise_characters
 from core.ingest.dates import parse_date_line, parse_iso_date
 from core.ingest.decode import Decoded, decode_bytes, decode_text, web_codec
 from core.ingest.errors import IngestError
-from core.ingest.furniture import strip_furniture
+from core.ingest.furniture import LINE_RULES, Furniture, LineRule, strip_furniture
 from core.ingest.markup import HtmlText, html_to_text, looks_like_html, markdown_to_text
 
 __all__ = [
+    "LINE_RULES",
     "MAX_TITLE_CHARS",
     "MIN_PAGE_TEXT_CHARS",
     "TEXT_SUFFIXES",
     "Decoded",
     "Document",
+    "Furniture",
     "HtmlText",
     "IngestError",
+    "LineRule",
     "article_from_bytes",
     "article_from_page",
     "article_from_text",

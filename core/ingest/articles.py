@@ -105,8 +105,8 @@ def clean(
     title, title_note = clean_title(title)
     if title_note:
         notes_list.append(title_note)
-    found_title, paragraphs, removed, line_date = strip_furniture(text, title=title)
-    body = "\n\n".join(paragraphs)
+    furniture = strip_furniture(text, title=title)
+    body = "\n\n".join(furniture.paragraphs)
     if len(body) > limits.max_article_chars:
         cut = body.rfind(" ", 0, limits.max_article_chars)
         body = body[: cut if cut > 0 else limits.max_article_chars]
@@ -115,11 +115,11 @@ def clean(
         raise IngestError(f"{source_id}: no readable text")
     return Article(
         source_id=source_id,
-        title=found_title,
+        title=furniture.title,
         text=body,
-        published=published or line_date,
+        published=published or furniture.published,
         origin=origin,
-        removed=tuple(removed),
+        removed=furniture.removed,
         notes=tuple(notes_list),
     )
 
