@@ -275,7 +275,11 @@ RUSSIAN = (
 @pytest.mark.parametrize(
     ("encoding", "text", "expected_note"),
     [
-        ("cp1252", "Caf\u00e9 \u201cquoted\u201d \u2013 5 \u20ac. " + GERMAN, "decoded as cp1252"),
+        (
+            "cp1252",
+            "Caf\u00e9 \u201cquoted\u201d \u2013 5 \u20ac. " + GERMAN,
+            "decoded as cp1252 (encoding guessed)",
+        ),
         (
             "latin-1",
             "Caf\u00e9 \u00bd \u00a7 \u00c6r\u00f8. " + GERMAN.replace("„", '"').replace("“", '"'),

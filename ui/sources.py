@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import core.fetch
 from core.config import DEFAULT_LIMITS, Limits
 from core.fetch import FetchError
-from core.ingest import IngestError, article_from_bytes, article_from_text
+from core.ingest import IngestError, article_from_bytes, article_from_text, looks_like_html
 from core.model import Article
 
 UPLOAD_TYPES = ["txt", "text", "md", "markdown", "html", "htm", "xhtml"]
@@ -121,9 +121,7 @@ def from_paste(name: str, title: str, text: str, published: dt.date | None) -> A
         raise SourceError(
             f"The pasted text has {len(text):,} characters; the limit is {LIMITS.max_upload_bytes:,}."
         )
-    fmt = "text"
-    if re.match(r"\s*(<!doctype html|<html)", text[:200], re.IGNORECASE):
-        fmt = "html"
+    fmt = "html" if looks_like_html(text) else "text"
     try:
         return article_from_text(name, text, title=title, published=published, origin="paste", fmt=fmt)
     except IngestError as exc:
