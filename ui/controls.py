@@ -141,7 +141,9 @@ def render_sidebar() -> DeltaGenerator:
         st.button("Reset to defaults", on_click=_reset, icon=":material/restart_alt:", width="stretch")
     with sb.expander("Embedding model", icon=":material/memory:", expanded=False):
         _model_settings()
-        return st.empty()
+    placeholder = sb.empty()  # outside the expander, so "loading" is seen without opening it
+    render_model_stats(placeholder)  # "loading" at once; filled again after the page ran
+    return placeholder
 
 
 def render_model_stats(placeholder: DeltaGenerator) -> None:
