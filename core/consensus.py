@@ -672,10 +672,13 @@ def _range_label(slot: Slot, low: float, high: float) -> str:
 
 
 def unit_label(unit: str) -> str:
-    """A measure for display: "money:EUR" -> "EUR", "" -> "(unknown unit)"."""
+    """A measure for display, as after a count: "money:EUR" -> "EUR", "passenger" -> "passengers",
+    "" -> "(unknown unit)"."""
+    from core.facts.numbers import measure_words  # noqa: PLC0415
+
     if unit.startswith("money:"):
         return unit[6:]
-    return unit or "(unknown unit)"
+    return str(measure_words(unit, None)) if unit else "(unknown unit)"
 
 
 def comparison_consensus(cmp: Comparison, *, min_sources: int = MIN_SOURCES) -> list[Consensus]:

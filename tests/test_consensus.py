@@ -27,11 +27,15 @@ from core.model import Claim, Comparison, Fact, FactKind, Passage
 from core.pipeline import compare_facts, segment_all
 
 
-def one_claim(texts: Sequence[str], *, published: dt.date | None = None) -> Comparison:
-    """A comparison whose only claim group holds the first sentence of every text (one source each)."""
+def one_claim(
+    texts: Sequence[str], *, published: dt.date | None = None, names: Sequence[str] | None = None
+) -> Comparison:
+    """A comparison whose only claim group holds the first sentence of every text (one source each,
+    named s1, s2, ... unless ``names`` are given)."""
+    ids = list(names) if names is not None else [f"s{i + 1}" for i in range(len(texts))]
     arts = [
-        article_from_text(f"s{i + 1}", t, title=f"Report {i + 1}", published=published)
-        for i, t in enumerate(texts)
+        article_from_text(sid, t, title=f"Report {i + 1}", published=published)
+        for i, (sid, t) in enumerate(zip(ids, texts, strict=True))
     ]
     sentences = segment_all(arts)
     passages = []
