@@ -9,9 +9,10 @@ from pathlib import Path
 
 from core.config import DEFAULT_ALIGN, AlignConfig
 from core.embed import BACKENDS, CachingEmbedder, load_embedder
-from core.export import write_tables
+from core.export import Settings, write_tables
 from core.ingest import IngestError, expand_paths, load_path, unique_ids
 from core.pipeline import CompareError, compare
+from core.report import write_report
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,6 +27,12 @@ def _parser() -> argparse.ArgumentParser:
     cmp.add_argument("--no-merges", action="store_true", help="only one-to-one links")
     cmp.add_argument(
         "--include-same", action="store_true", help="also write identical facts to divergences.csv"
+    )
+    cmp.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="also write a self-contained HTML report (e.g. report.html)",
     )
     return parser
 
@@ -56,7 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     except CompareError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    paths = write_tables(result, args.out, include_same=args.include_same)
+    settings = Settings(config, args.backend)  # saved in comparison.json so that it reopens the same
+    paths = write_tables(result, args.out, include_same=args.include_same, settings=settings)
+    if args.report:
+        paths.append(write_report(result, args.report, settings=settings))
     n_sent = sum(len(s) for s in result.sentences.values())
     shared = sum(1 for c in result.claims if len(c.passages) == len(result.articles))
     div = sum(1 for f in result.facts if f.relation != "same")
