@@ -10,6 +10,7 @@ import streamlit as st
 
 from ui import page, state
 from ui.analysis import STATUS_LABELS, Status
+from ui.consensus import consensus_column
 from ui.render import claim_preview_html, shorten
 from ui.tables import claims_table
 
@@ -23,7 +24,7 @@ if cmp is not None:
     if not cmp.claims:
         st.info("No passage is shared by two sources with the current settings.", icon=":material/info:")
     else:
-        frame = claims_table(cmp)
+        frame = consensus_column(claims_table(cmp), cmp)
         ids = list(cmp.source_ids)
         c1, c2, c3 = st.columns([3, 3, 2])
         query = c1.text_input(

@@ -8,7 +8,7 @@ import streamlit as st
 from core.config import DEFAULT_LIMITS
 from core.fetch import FetchError, fetch_article
 from core.ingest import IngestError, article_from_text
-from ui import page, state
+from ui import page, saved, state
 from ui.render import esc, md_escape
 from ui.sources import UPLOAD_TYPES, from_paste, from_upload, name_from_url, slug
 
@@ -114,6 +114,7 @@ with c2.popover("Remove all", icon=":material/delete_sweep:", disabled=not artic
     if st.button("Yes, remove all", type="primary", key="confirm_clear"):
         state.clear()
         done()
+saved.open_saved_comparison()
 
 # --------------------------------------------------------------------------------------------------
 # Adding sources
