@@ -386,7 +386,7 @@ def date_ticks(lo: float, hi: float, *, target: int = 8) -> list[tuple[float, st
                 break
             d = dt.date.fromordinal(d.toordinal() + step)
         return out
-    for months in (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200):
+    for months in (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12000):
         if span / 30.44 / months <= target:
             break
     out = []

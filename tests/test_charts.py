@@ -8,6 +8,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from core.charts import (
@@ -20,7 +22,7 @@ from core.charts import (
     timeline_svg,
 )
 from core.consensus import Role, Shape
-from core.model import FactKind
+from core.model import Article, Claim, Comparison, Fact, FactKind, FactPair, Passage, Relation
 from tests.test_consensus import one_claim
 from ui.factcharts import filter_panels, panels_of
 from ui.figures import figures_figure
@@ -236,3 +238,50 @@ def test_dates_and_figures_page_without_facts(hashing: None) -> None:
     at.switch_page("views/timeline.py").run()
     assert not at.exception, at.exception
     assert any("No dates to show" in str(i.value) for i in at.info)
+
+
+# --------------------------------------------------------------------------------------------------
+# Any calendar date, year 1 to 9999
+
+_DAYS = st.integers(min_value=1, max_value=dt.date.max.toordinal())
+
+
+def _date_fact(source: str, first: int, last: int) -> Fact:
+    a, b = dt.date.fromordinal(first), dt.date.fromordinal(last)
+    norm = f"{a.isoformat()}/{b.isoformat()}"
+    return Fact(FactKind.DATE, source, 0, 4, "date", f"{a} to {b}", norm, "day; mod=-; year stated")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_DAYS, st.integers(min_value=0, max_value=4000)), min_size=1, max_size=5))
+def test_any_date_spans_draw_with_their_length(spans: list[tuple[int, int]]) -> None:
+    spans = [(a, min(a + n, dt.date.max.toordinal())) for a, n in spans]
+    sources = [f"s{k}" for k in range(len(spans))]
+    facts = [_date_fact(s, a, b) for s, (a, b) in zip(sources, spans, strict=True)]
+    pairs = tuple(
+        FactPair(
+            1, facts[i].source_id, facts[j].source_id, FactKind.DATE, Relation.OVERLAP, facts[i], facts[j]
+        )
+        for i in range(len(facts))
+        for j in range(i + 1, len(facts))
+    ) or (FactPair(1, "s0", "", FactKind.DATE, Relation.ONLY_IN_A, facts[0], None),)
+    passages = tuple(Passage(s, 0, 0, 0, 4, "date") for s in sources)
+    arts = tuple(Article(s, "", "date") for s in sources)
+    cmp = Comparison(arts, dict.fromkeys(sources, ()), (Claim(1, passages),), (), (), pairs)
+    (panel,) = build_panels(cmp, FactKind.DATE)
+    for bar in panel.bars:
+        a, b = next(sp for f, sp in zip(facts, spans, strict=True) if f.source_id == bar.sources[0])
+        assert (bar.low, bar.high) == (a, b + 1)
+    svg = timeline_svg([panel])
+    ET.fromstring(svg)
+    timeline_figure([panel])
+
+
+@settings(max_examples=200, deadline=None)
+@given(_DAYS, _DAYS)
+def test_date_ticks_stay_in_range_and_in_order(a: int, b: int) -> None:
+    lo, hi = min(a, b), max(a, b)
+    ticks = date_ticks(lo, hi)
+    values = [v for v, _ in ticks]
+    assert values == sorted(values) and all(lo <= v <= hi for v in values)
+    assert len(ticks) <= 40

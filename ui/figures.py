@@ -181,6 +181,7 @@ def figures_figure(panels: Sequence[Panel]) -> go.Figure:
             range=[len(pn.bars) - 0.4, -0.6],
             tickvals=list(range(len(pn.bars))),
             ticktext=[row_label(b) for b in pn.bars],
+            tickfont={"color": "#1f2430"},
             row=k,
             col=1,
             showgrid=False,

@@ -35,7 +35,7 @@ def row_label(bar: Bar) -> str:
     value = bar.fact.value or bar.fact.text
     value = value if len(value) <= 28 else value[:27] + "…"
     label = bar.label if len(bar.label) <= 28 else bar.label[:27] + "…"
-    return f"{p(label)}  <span style='color:#6b7280'>{p(value)}</span>"
+    return f"{p(label)}  <span style='color:#8a909a'>{p(value)}</span>"
 
 
 def hover_html(bar: Bar) -> str:
@@ -134,6 +134,7 @@ def timeline_figure(panels: Sequence[Panel]) -> go.Figure:
         range=[total, -1.2],
         tickvals=[y for _, y in bars],
         ticktext=[row_label(b) for b, _ in bars],
+        tickfont={"color": "#1f2430"},
         showgrid=False,
         zeroline=False,
         automargin=True,
