@@ -23,7 +23,10 @@ def consensus_column(frame: pd.DataFrame, cmp: Comparison) -> pd.DataFrame:
     for c in comparison_consensus(cmp):
         if len(c.members) >= MIN_SOURCES:
             by_claim[c.slot.claim_id].append(summary(c))
-    name = COLUMN if COLUMN not in frame.columns else f"{COLUMN} (facts)"
+    name, n = COLUMN, 1
+    while name in frame.columns:  # a source may be called "consensus" (or "consensus (facts)")
+        name = f"{COLUMN} (facts)" if n == 1 else f"{COLUMN} (facts {n})"
+        n += 1
     columns = list(frame.columns)
     at = columns.index("conflicts") + 1 if "conflicts" in columns else len(columns)
     out = frame.copy()

@@ -16,7 +16,7 @@ import streamlit as st
 from core.config import DEFAULT_LIMITS, AlignConfig
 from core.saved import Saved, SavedError, read_saved
 from ui import controls, state
-from ui.render import md_escape
+from ui.text import md_escape
 
 ROUND_KEY = "saved_round"
 UPLOAD_TYPES = ["json", "zip", "gz"]
@@ -96,11 +96,7 @@ def _open(key: str) -> None:
         f" (embedding: {saved.settings.backend})" if saved.settings.backend else ""
     )
     had = f"; it had {saved.claims} claim groups when saved" if saved.claims is not None else ""
-    st.session_state[state.ARTICLES] = list(saved.articles)
-    st.session_state[state.FOCUS_CLAIM] = None
-    st.session_state.update(values)
-    if saved.settings.backend:
-        st.session_state[controls.BACKEND_KEY] = saved.settings.backend
+    step = None
     if n:  # the Undo bar says what happened and can put the earlier sources back
         replaced = (
             f"its {m} sources replaced the {n} loaded before"
@@ -113,8 +109,14 @@ def _open(key: str) -> None:
             f"Put back the sources loaded before opening {name}.",
             before,
         )
-        st.session_state[state.UNDO] = [*st.session_state.get(state.UNDO, []), step][-state.MAX_UNDO :]
-    else:  # into an empty list nothing is replaced: an earlier "Remove all" stays undoable
+    # The state module's own replace (undo list, lost-sources notice, address marker), as "Reload the demo
+    # set" uses it; into an empty list nothing of the user's is replaced, so an earlier "Remove all" stays
+    # undoable. (It is private to ui/state.py; a public ``replace_all`` there would be cleaner.)
+    state._set(list(saved.articles), undo=step, keep_undo=not n)
+    st.session_state.update(values)
+    if saved.settings.backend:
+        st.session_state[controls.BACKEND_KEY] = saved.settings.backend
+    if not n:
         state.flash("success", md_escape(f"Opened {upload.name}: {m} sources, {restored}{had}."))
     for note in [*saved.notes, *notes]:
         state.flash("info", md_escape(note))

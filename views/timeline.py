@@ -11,7 +11,8 @@ from core.charts import COLOURS, LEGEND
 from ui import page, state
 from ui.factcharts import filter_panels, panels_of
 from ui.figures import figures_figure
-from ui.render import claim_preview_html, esc, md_escape
+from ui.render import claim_preview_html
+from ui.text import esc, md_escape
 from ui.timeline import selected_claim, timeline_figure
 
 PAGE_PANELS = {"date": 30, "number": 16}
@@ -118,7 +119,8 @@ if cmp is not None:
         st.caption(f"Selected: {md_escape(source)} · the claim's passages with their facts highlighted.")
         st.html(claim_preview_html(cmp, claim_id))
         if st.button("Show side by side", type="primary", icon=":material/view_column:", key="tl_sbs"):
-            st.session_state[state.FOCUS_CLAIM] = claim_id
+            claim = next(c for c in cmp.claims if c.claim_id == claim_id)
+            state.focus_on(claim_id, list(claim.sources))  # exactly the sources that carry it
             st.switch_page("views/side_by_side.py")
     else:
         st.caption("Select a bar or a mark to read its claim here.")
