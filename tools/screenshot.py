@@ -213,22 +213,77 @@ def take(url: str, out_dir: Path, width: int) -> list[Path]:
     return written
 
 
+def take_viz(url: str, out_dir: Path, width: int, backend: str = "onnx") -> list[Path]:
+    """Screenshots of the dates-and-figures page (timeline tab, figures tab) and of the HTML report of the
+    demo set opened from a file, as a reader sees it: ``timeline.png``, ``figures.png``, ``report.png``."""
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    sys.path.insert(0, str(ROOT))
+    from core.demo import demo_articles  # noqa: PLC0415
+    from core.embed import CachingEmbedder, load_embedder  # noqa: PLC0415
+    from core.export import Settings  # noqa: PLC0415
+    from core.pipeline import compare  # noqa: PLC0415
+    from core.report import write_report  # noqa: PLC0415
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory(prefix="chromium-") as profile, sync_playwright() as pw:
+        browser = pw.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+            viewport={"width": width, "height": 900},
+        )  # fmt: skip
+        try:
+            page = browser.new_page()
+            page.goto(url + "/timeline", timeout=60_000)
+            wait_rendered(page, "Timeline of dates")
+            for name, tab in (("timeline", None), ("figures", "Figures")):
+                if tab:
+                    page.set_viewport_size({"width": width, "height": 900})
+                    page.get_by_role("tab", name=tab).click()
+                    wait_rendered(page, "exact figure")
+                target = out_dir / f"{name}.png"
+                target.write_bytes(shrink(full_page_png(page, width)))
+                written.append(target)
+            report = Path(profile) / "report.html"
+            cmp = compare(demo_articles(), CachingEmbedder(load_embedder(backend)))
+            write_report(cmp, report, settings=Settings(backend=backend))
+            page.set_viewport_size({"width": min(width, 1280), "height": 900})
+            page.goto(report.as_uri())
+            page.wait_for_timeout(500)
+            height = min(int(page.evaluate("() => document.documentElement.scrollHeight")), 4200)
+            page.set_viewport_size({"width": min(width, 1280), "height": height})
+            target = out_dir / "report.png"
+            target.write_bytes(shrink(page.screenshot()))
+            written.append(target)
+        finally:
+            browser.close()
+    for target in written:
+        print(f"{target}: {target.stat().st_size / 1024:.0f} KB")
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="use an app already running at this URL instead of starting one")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--backend", default="onnx", choices=["onnx", "torch", "hashing"])
+    parser.add_argument("--viz", action="store_true", help="only the dates-and-figures page and the report")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing: apt-get install -y chromium", file=sys.stderr)
         return 2
+    shoot = (
+        (lambda u: take_viz(u, args.out, args.width, args.backend))
+        if args.viz
+        else (lambda u: take(u, args.out, args.width))
+    )
     if args.url:
         wait_healthy(args.url.rstrip("/"), None)
-        take(args.url.rstrip("/"), args.out, args.width)
+        shoot(args.url.rstrip("/"))
     else:
         with serve_app(args.backend) as url:
-            take(url, args.out, args.width)
+            shoot(url)
     return 0
 
 

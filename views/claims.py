@@ -10,6 +10,7 @@ import streamlit as st
 
 from ui import page
 from ui.analysis import STATUS_LABELS, Status
+from ui.consensus import consensus_column
 from ui.jump import claim_jump
 from ui.tables import claims_table, source_columns
 
@@ -23,7 +24,7 @@ if cmp is not None:
     if not cmp.claims:
         st.info("No passage is shared by two sources with the current settings.", icon=":material/info:")
     else:
-        frame = claims_table(cmp)
+        frame = consensus_column(claims_table(cmp), cmp)
         ids = list(cmp.source_ids)
         column = source_columns(ids)  # source id -> its column (never one of the fixed columns)
         c1, c2, c3 = st.columns([3, 3, 2])

@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.model import Article
 from ui import page, state
+from ui.saved import open_saved_comparison
 from ui.sources import (
     UPLOAD_HELP,
     UPLOAD_TYPES,
@@ -109,6 +110,7 @@ with c2.popover("Remove all", icon=":material/delete_sweep:", disabled=not artic
 # Adding sources
 # (Restoring sources from a saved comparison file, comparison.json, belongs here too: the notice shown
 # after a server restart, ui.page.lost_notice, sends the user to this page.)
+open_saved_comparison()
 
 st.subheader("Add sources", anchor=False)
 paste_tab, upload_tab, url_tab = st.tabs(
