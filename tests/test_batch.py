@@ -176,7 +176,7 @@ def test_a_story_run_twice_is_kept_once(tmp_path: Path) -> None:
 
 
 def test_one_source_story_is_an_error_and_not_retried(tmp_path: Path, monkeypatch) -> None:
-    import core.batch.engine as engine
+    from core.batch import engine
 
     calls: list[str] = []
     real = engine.process_story
@@ -289,13 +289,19 @@ def test_clustering_dates_guard() -> None:
 
 # A second invented story (no real place or event) for the clustering tests.
 OTHER_STORY = (
-    "Floodwater closed the Brenmoor public library on Tuesday after the river Lisk burst its banks. "
-    "Librarians moved 3,000 rare books to the upper floor overnight. The council said the building "
-    "would stay shut for two weeks while pumps clear the basement.",
-    "The river Lisk flooded Brenmoor on Tuesday, forcing the town library to close. Staff carried some "
-    "3,000 rare books upstairs during the night, and the council expects the library to reopen in about "
-    "two weeks once the basement is pumped dry.",
-    "Brenmoor library shut by flood: volunteers and librarians rescued 3,000 old volumes as the Lisk "
-    "rose on Tuesday. Council officials said pumps were clearing the basement and the library could "
-    "reopen within two weeks.",
+    (
+        "Floodwater closed the Brenmoor public library on Tuesday after the river Lisk burst its banks. "
+        "Librarians moved 3,000 rare books to the upper floor overnight. The council said the building "
+        "would stay shut for two weeks while pumps clear the basement."
+    ),
+    (
+        "The river Lisk flooded Brenmoor on Tuesday, forcing the town library to close. Staff carried some "
+        "3,000 rare books upstairs during the night, and the council expects the library to reopen in about "
+        "two weeks once the basement is pumped dry."
+    ),
+    (
+        "Brenmoor library shut by flood: volunteers and librarians rescued 3,000 old volumes as the Lisk "
+        "rose on Tuesday. Council officials said pumps were clearing the basement and the library could "
+        "reopen within two weeks."
+    ),
 )

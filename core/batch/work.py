@@ -128,6 +128,7 @@ def load_model(backend: str, *, threads: int, factory: EmbedderFactory | None = 
     """
     global MODEL_LOADS  # noqa: PLW0603 - a per-process counter is exactly what is measured
     MODEL_LOADS += 1
+    _preload_ner()
     if factory is not None:
         return factory()
     if backend == "onnx":
@@ -142,6 +143,17 @@ def load_model(backend: str, *, threads: int, factory: EmbedderFactory | None = 
     if torch is not None:
         torch.set_num_threads(threads)
     return model
+
+
+def _preload_ner() -> None:
+    """Loads spaCy's NER (fact comparison) with the model, so a worker's first story does not pay for it
+    and the load is counted once per worker; a missing fact module only costs the first story."""
+    try:
+        from core.facts.names import get_nlp  # noqa: PLC0415 - heavy, loaded once per process
+
+        get_nlp()
+    except (ImportError, AttributeError, OSError) as exc:
+        log.warning("could not preload the NER model (%s)", exc)
 
 
 # ------------------------------------------------------------------------------------ one story
