@@ -39,7 +39,7 @@ def add_batch_parser(sub: Any) -> None:
         "--threads", type=int, help="BLAS/onnxruntime threads per worker (default: cores / workers; 1 remote)"
     )
     p.add_argument("--cluster", action="store_true", help="INPUT is a flat pile: group it into stories first")
-    p.add_argument("--cluster-threshold", type=float, help="average-linkage distance cut (default 0.72)")
+    p.add_argument("--cluster-threshold", type=float, help="average-linkage distance cut (default 0.70)")
     p.add_argument(
         "--story-key", help="JSONL field naming the story (default: story, story_id, subtopic, topic)"
     )
