@@ -305,3 +305,12 @@ OTHER_STORY = (
         "reopen within two weeks."
     ),
 )
+
+
+def test_biggest_stories_start_first(tmp_path: Path) -> None:
+    stories, _ = read_stories(write_folders(tmp_path / "in"))
+    order: list[str] = []
+    run_batch(stories, str(tmp_path / "out"), HASHING, on_result=lambda s: order.append(s["story"]))
+    sizes = {s.name: s.size for s in stories}
+    assert order == sorted(sizes, key=lambda name: -sizes[name])
+    assert order[0] == "s1-all"

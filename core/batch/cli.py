@@ -87,6 +87,11 @@ def run_batch_command(args: argparse.Namespace) -> int:
         threads=_threads(args, engine, workers),
         retries=max(0, args.retries),
     )
+    if args.address and "://" not in args.out:
+        print(
+            f"note: every worker writes its stories itself: {args.out} must be a disk they all share",
+            file=sys.stderr,
+        )
     t0 = time.perf_counter()
     try:
         stories, notes, extra = _stories(args, settings, args.cluster_threshold or DEFAULT_CLUSTER.threshold)

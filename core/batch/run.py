@@ -70,6 +70,8 @@ def run_batch(
         extra_tables: More CSV files for the root (``clusters.csv``).
     """
     store = OutputStore(out)
+    if engine == "dask" and store.url.startswith("memory://"):
+        raise ValueError("memory:// lives inside one process; Dask workers need a disk or object storage")
     with store.lock():
         store.prepare()
         tasks = [StoryTask(s, store.url, fingerprint(s, settings), settings) for s in stories]
