@@ -25,7 +25,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from tools.screenshot import free_port, stop_process, wait_healthy  # noqa: E402 - needs the path above
+from core.embed import BACKENDS, DEFAULT_BACKEND  # noqa: E402 - needs the path above
+from tools.screenshot import free_port, stop_process, wait_healthy  # noqa: E402
 
 APP = REPO_ROOT / "app.py"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -157,7 +158,7 @@ def measure(backend: str, timeout: float) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--backend", nargs="+", default=["torch", "onnx"], choices=["torch", "onnx", "hashing"]
+        "--backend", nargs="+", default=[DEFAULT_BACKEND], choices=list(BACKENDS), help="default: the app's"
     )
     parser.add_argument(
         "--timeout", type=float, default=300.0, help="seconds to wait for start and each page"

@@ -5,7 +5,7 @@ asserts nothing. Run from the repo root:
 
     python bench/bench_embed.py [--repeat-texts 10] [--warm-runs 3]
 
-The ONNX files are built first if missing (``python -m core.embed_onnx build``), which needs torch.
+The ONNX files are built first if missing (``python -m core.embed.onnx_build build``), which needs torch.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def _worker(backend: str, texts_file: Path, out_prefix: Path, warm_runs: int) ->
         import onnxruntime  # noqa: F401 - the import being timed
         import tokenizers  # noqa: F401
 
-        from core.embed_onnx import OnnxEmbedder
+        from core.embed.onnx import OnnxEmbedder
     imported = time.perf_counter()
     if backend == "torch":
         embedder = SentenceTransformerEmbedder()
@@ -92,9 +92,8 @@ def main() -> int:
 
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     for extra in ([], ["--float"]):
-        subprocess.run(
-            [sys.executable, "-m", "core.embed_onnx", "build", *extra], cwd=REPO_ROOT, env=env, check=True
-        )
+        cmd = [sys.executable, "-m", "core.embed.onnx_build", "build", *extra]
+        subprocess.run(cmd, cwd=REPO_ROOT, env=env, check=True)
 
     texts = _bench_texts(args.repeat_texts)
     results: dict[str, dict[str, object]] = {}

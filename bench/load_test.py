@@ -24,6 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from core.embed import BACKENDS, DEFAULT_BACKEND  # noqa: E402 - needs the path above
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -114,7 +119,7 @@ async def _drive(url: str, sessions: int, timeout_ms: int, result: LoadResult) -
             result.times.append(o)
 
 
-def run(sessions: int = 8, backend: str = "onnx", timeout_s: float = 180.0) -> LoadResult:
+def run(sessions: int = 8, backend: str = DEFAULT_BACKEND, timeout_s: float = 180.0) -> LoadResult:
     """Starts the app, drives ``sessions`` concurrent browsers against it, stops everything."""
     result = LoadResult(sessions, backend)
     port = _free_port()
@@ -162,7 +167,7 @@ def run(sessions: int = 8, backend: str = "onnx", timeout_s: float = 180.0) -> L
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=8)
-    parser.add_argument("--backend", default="onnx", choices=("torch", "onnx", "hashing"))
+    parser.add_argument("--backend", default=DEFAULT_BACKEND, choices=BACKENDS)
     args = parser.parse_args()
     r = run(args.sessions, args.backend)
     print(f"backend {r.backend}, {r.sessions} concurrent sessions, wall {r.wall_s:.1f} s")

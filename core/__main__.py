@@ -8,10 +8,11 @@ import time
 from pathlib import Path
 
 from core.config import DEFAULT_ALIGN, AlignConfig
-from core.embed import BACKENDS, CachingEmbedder, load_embedder
+from core.embed import BACKENDS, DEFAULT_BACKEND, CachingEmbedder, load_embedder
 from core.export import write_tables
 from core.ingest import IngestError, expand_paths, load_path, unique_ids
 from core.pipeline import CompareError, compare
+from core.summary import summarise
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -20,7 +21,12 @@ def _parser() -> argparse.ArgumentParser:
     cmp = sub.add_parser("compare", help="align the articles and write tables")
     cmp.add_argument("paths", nargs="+", type=Path, help="article files (.txt .md .html) or folders")
     cmp.add_argument("--out", type=Path, default=Path("out"), help="folder for the tables (default: out)")
-    cmp.add_argument("--backend", choices=BACKENDS, default="torch", help="embedding backend")
+    cmp.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=DEFAULT_BACKEND,
+        help=f"embedding backend (default: {DEFAULT_BACKEND}, the app's)",
+    )
     cmp.add_argument("--min-margin", type=float, default=DEFAULT_ALIGN.min_margin)
     cmp.add_argument("--min-score", type=float, default=DEFAULT_ALIGN.min_score)
     cmp.add_argument("--no-merges", action="store_true", help="only one-to-one links")
@@ -64,10 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     paths = write_tables(result, args.out, include_same=args.include_same)
-    n_sent = sum(len(s) for s in result.sentences.values())
-    shared = sum(1 for c in result.claims if len(c.passages) == len(result.articles))
-    div = sum(1 for f in result.facts if f.relation != "same")
-    conflicts = sum(1 for f in result.facts if f.relation == "conflict")
+    counts = summarise(result)  # the same counts as the Overview's
+    n_sent, shared = counts.sentences, counts.shared_by_all
+    div, conflicts = counts.divergences, counts.conflicts
     print(f"sources      {len(result.articles)}  ({', '.join(result.source_ids)})")
     print(f"sentences    {n_sent}")
     print(f"claim groups {len(result.claims)}  ({shared} carried by every source)")

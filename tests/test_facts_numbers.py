@@ -223,11 +223,11 @@ def test_measure_words(measure: str, count: float | None, words: str) -> None:
 
 
 def test_explanations_read_in_the_plural() -> None:
-    from core.facts.compare import number_relation
+    from core.facts.relations import number_relation
 
     (a,) = find_numbers("Over 1,200 passengers a day used the line.")
     (b,) = find_numbers("Nearly 900 passengers a day used the line.")
     assert a.value.measure == b.value.measure == "passenger"  # stored singular, so wordings match
-    _, why = number_relation(a.value, b.value)
+    _, why = number_relation(a.value, b.value, src_a="a", src_b="b")
     assert why.startswith("1,200+ vs nearly 900 passengers: disjoint")
     assert b.value.display.endswith("900 passengers")

