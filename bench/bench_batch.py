@@ -2,7 +2,7 @@
 per story, peak RSS per worker, and the story-clustering scores (``eval_cluster.py``).
 
 Each run is ``core.batch.run_batch`` into a fresh folder with a LocalCluster (127.0.0.1), each worker with
-cores / workers BLAS and onnxruntime threads, as ``python -m core batch`` does. The runs must write the same
+one BLAS and onnxruntime thread, as ``python -m core batch`` does by default. The runs must write the same
 combined Parquet bytes (checked). CPU seconds per story are the worker's process CPU time around the story;
 peak RSS is the worker process's maximum resident set (``ru_maxrss``), model and spaCy included.
 
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{'CPU s/story med':>15} {'mean':>6} {'max':>6} {'CPU s total':>11} {'peak RSS/worker MB':>19}"
         )
         for workers in args.workers:
-            threads = max(1, cores // workers)
+            threads = 1  # core.embed's policy: one compute thread per worker; more workers use more cores
             settings = Settings(backend=args.backend, threads=threads)
             out = Path(scratch) / f"w{workers}"
             r = run(stories, settings, workers, out)

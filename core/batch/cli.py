@@ -36,7 +36,7 @@ def add_batch_parser(sub: Any) -> None:
     p.add_argument("--workers", type=int, help="Dask worker processes on this machine (default: cores)")
     p.add_argument("--address", help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
     p.add_argument(
-        "--threads", type=int, help="BLAS/onnxruntime threads per worker (default: cores / workers; 1 remote)"
+        "--threads", type=int, help="BLAS/onnxruntime threads per worker (default 1, or $NEWSCOMPARE_THREADS)"
     )
     p.add_argument("--cluster", action="store_true", help="INPUT is a flat pile: group it into stories first")
     p.add_argument("--cluster-threshold", type=float, help="average-linkage distance cut (default 0.70)")
@@ -58,12 +58,12 @@ def _engine(args: argparse.Namespace) -> str:
     return "dask" if args.workers or args.address else "local"
 
 
-def _threads(args: argparse.Namespace, engine: str, workers: int) -> int:
-    if args.threads:
-        return max(1, int(args.threads))
-    if engine == "local":
-        return max(1, min(4, usable_cores()))
-    return 1 if args.address else max(1, usable_cores() // max(1, workers))
+def _threads(args: argparse.Namespace) -> int:
+    """Compute threads per worker: ``--threads``, else ``core.embed``'s policy (``NEWSCOMPARE_THREADS``,
+    default 1: more workers, not more threads, is what uses more cores)."""
+    from core.embed import compute_threads  # noqa: PLC0415
+
+    return max(1, int(args.threads)) if args.threads else compute_threads()
 
 
 def run_batch_command(args: argparse.Namespace) -> int:
@@ -84,7 +84,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
         ),
         include_same=args.include_same,
         force=args.force,
-        threads=_threads(args, engine, workers),
+        threads=_threads(args),
         retries=max(0, args.retries),
     )
     if args.address and "://" not in args.out:
@@ -151,7 +151,7 @@ def _stories(
 
     articles, notes = read_flat(args.input)
     t0 = time.perf_counter()
-    model = load_model(settings.backend, threads=max(1, min(4, usable_cores())))
+    model = load_model(settings.backend, threads=settings.threads)
     groups = cluster_articles(articles, model, replace(DEFAULT_CLUSTER, threshold=threshold))
     stories = sort_stories(stories_from_groups(articles, groups))
     print(

@@ -3,7 +3,8 @@
 * The model loads once per worker process, in ``ModelPlugin.setup`` (a ``WorkerPlugin``); a worker the
   nanny restarts gets the plugin again.
 * Each worker runs one story at a time (``threads_per_worker=1``) with ``Settings.threads`` BLAS and
-  onnxruntime threads, so the cores are not oversubscribed.
+  onnxruntime threads (default 1: ``core.embed.runtime`` measured a second thread to cost CPU and win
+  nothing on one-sentence runs), so N workers use N cores and never oversubscribe them.
 * The biggest stories are submitted first and with the highest priority; at most ``max_in_flight`` tasks
   are submitted at once (the driver never holds every story's futures).
 * A story whose task raises is retried by the scheduler (``retries``); a task whose worker died is
@@ -21,7 +22,7 @@ from typing import Any, cast
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
 
 from core.batch.engine import ResultFn, biggest_first, failed_summary
-from core.batch.work import Settings, StoryTask, limit_threads, load_model, process_story
+from core.batch.work import Settings, StoryTask, load_model, process_story
 from core.embed import Embedder
 
 PLUGIN_NAME = "newscompare-model"
@@ -39,7 +40,6 @@ class ModelPlugin(WorkerPlugin):
         self.model: Embedder | None = None
 
     def setup(self, worker: Any) -> None:
-        limit_threads(self.settings.threads)
         self.model = load_model(
             self.settings.backend, threads=self.settings.threads, factory=self.settings.factory
         )

@@ -26,7 +26,7 @@ from core import embed as embed_module
 from core.batch.inputs import Story
 from core.batch.store import SUMMARY, OutputStore
 from core.config import DEFAULT_ALIGN, AlignConfig
-from core.embed import CachingEmbedder, Embedder, load_embedder
+from core.embed import THREADS_ENV, CachingEmbedder, Embedder, limit_blas_threads, load_embedder
 from core.export import alignments_frame, divergences_frame, write_tables
 from core.model import Comparison
 from core.pipeline import CompareError, compare
@@ -111,35 +111,26 @@ MODEL_LOADS = 0  # models built in this process (a test checks one per worker)
 
 
 def limit_threads(threads: int) -> None:
-    """Caps BLAS/OpenMP threads of this process (numpy is already loaded, so through threadpoolctl) and
-    the variables read by libraries loaded later."""
-    from threadpoolctl import threadpool_limits  # noqa: PLC0415
-
+    """Sets this process's compute threads: ``core.embed``'s thread policy (``NEWSCOMPARE_THREADS``, read
+    by ``load_embedder`` for BLAS and onnxruntime) and the variables of OpenMP libraries loaded later."""
+    os.environ[THREADS_ENV] = str(threads)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(threads)
-    threadpool_limits(limits=threads)
+    limit_blas_threads(threads)
 
 
 def load_model(backend: str, *, threads: int, factory: EmbedderFactory | None = None) -> Embedder:
-    """The embedding model of one worker process, with ``threads`` intra-op threads.
+    """The embedding model of one worker process, with ``threads`` compute threads.
 
-    ONNX is built here rather than through ``load_embedder`` only to pass the thread count; any failure
-    falls back to ``load_embedder`` (which falls back to torch). torch is never imported on the ONNX path.
+    Goes through ``load_embedder`` (its fallbacks and thread policy); torch is imported only by the torch
+    backend. spaCy's NER for the facts is loaded here too, so both load once per process.
     """
     global MODEL_LOADS  # noqa: PLW0603 - a per-process counter is exactly what is measured
     MODEL_LOADS += 1
+    limit_threads(threads)
     _preload_ner()
-    if factory is not None:
-        return factory()
-    if backend == "onnx":
-        try:
-            from core.embed_onnx import OnnxEmbedder  # noqa: PLC0415 - optional backend
-
-            return OnnxEmbedder(intra_op_threads=threads)
-        except Exception as exc:  # noqa: BLE001 - load_embedder below reports and falls back
-            log.warning("ONNX model with %d threads unavailable (%s)", threads, exc)
-    model = load_embedder(backend)
-    torch = sys.modules.get("torch")  # loaded only when the torch backend was chosen (or fallen back to)
+    model = factory() if factory is not None else load_embedder(backend)
+    torch = sys.modules.get("torch")  # present only when the torch backend was chosen (or fallen back to)
     if torch is not None:
         torch.set_num_threads(threads)
     return model
