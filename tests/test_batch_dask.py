@@ -23,6 +23,7 @@ pytest.importorskip("distributed")
 psutil = pytest.importorskip("psutil")
 
 from core.batch import Settings, read_stories, run_batch  # noqa: E402
+from core.batch.dask_engine import local_cluster  # noqa: E402
 from core.batch.inputs import make_story, sort_stories  # noqa: E402
 from core.batch.store import SUCCESS  # noqa: E402
 
@@ -124,7 +125,11 @@ def test_worker_killed_mid_story_is_retried_and_the_output_is_complete(tmp_path:
 
     thread = threading.Thread(target=killer, daemon=True)
     thread.start()
-    result = run_batch(stories, str(tmp_path / "dask"), settings, engine="dask", workers=2)
+    # Through a scheduler address, as with --address: the same path as a remote cluster.
+    with local_cluster(2) as cluster:
+        result = run_batch(
+            stories, str(tmp_path / "dask"), settings, engine="dask", address=cluster.scheduler_address
+        )
     thread.join(timeout=60)
     assert killed, "the marked story never started"
     assert result.exit_code == 0 and result.count("ok") == 6
