@@ -40,11 +40,18 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also write a self-contained HTML report (e.g. report.html)",
     )
+    from core.batch.cli import add_batch_parser  # noqa: PLC0415 - the batch command owns its subparser
+
+    add_batch_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "batch":
+        from core.batch.cli import run_batch_command  # noqa: PLC0415
+
+        return run_batch_command(args)
     t0 = time.perf_counter()
     articles = []
     files = expand_paths(args.paths)
