@@ -77,8 +77,8 @@ def alignments_frame(cmp: Comparison) -> pd.DataFrame:
         a, b = lk.a, lk.b
         values = (
             lk.claim_id or claim_of[(a.source_id, a.first)], a.source_id, b.source_id, a.text, b.text,
-            a.start, a.end, b.start, b.end, _range(a.first, a.last), _range(b.first, b.last), lk.similarity, lk.margin,
-            lk.lexical, lk.direct,
+            a.start, a.end, b.start, b.end, _range(a.first, a.last), _range(b.first, b.last),
+            lk.similarity, lk.margin, lk.lexical, lk.direct,
         )  # fmt: skip
         for column, value in zip(ALIGNMENT_COLUMNS, values, strict=True):
             columns[column].append(value)

@@ -33,7 +33,7 @@ def _cli_tables(files: list[Path], out: Path, backend: str) -> dict[str, bytes]:
 def _app_articles(files: list[Path]) -> tuple[Article, ...]:
     from ui.sources import from_upload
 
-    # The app names an upload readably ("eastmere post"); the CLI keeps the file stem. Same names, same tables.
+    # The app names an upload readably; the CLI keeps the file stem. Same names, same tables.
     return tuple(replace(from_upload(p.name, p.read_bytes()), source_id=p.stem) for p in files)
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from core.charts import Panel, build_panels
+from core.charts import COLOURS, LEGEND, Panel, build_panels
 from core.consensus import comparison_consensus
 from core.model import Comparison, FactKind
+
+__all__ = ["COLOURS", "LEGEND", "filter_panels", "panels_of"]  # the page reads the role colours from here
 
 _AGREEING = frozenset({"agrees", "same"})
 

@@ -7,9 +7,8 @@ import functools
 
 import streamlit as st
 
-from core.charts import COLOURS, LEGEND
 from ui import page, state
-from ui.factcharts import filter_panels, panels_of
+from ui.factcharts import COLOURS, LEGEND, filter_panels, panels_of
 from ui.figures import figures_figure
 from ui.render import claim_preview_html
 from ui.text import esc, md_escape

@@ -27,6 +27,7 @@ from core.batch.inputs import Story
 from core.batch.store import SUMMARY, OutputStore
 from core.config import DEFAULT_ALIGN, AlignConfig
 from core.embed import THREADS_ENV, CachingEmbedder, Embedder, limit_blas_threads, load_embedder
+from core.export import Settings as SavedSettings
 from core.export import alignments_frame, divergences_frame, write_tables
 from core.model import Comparison
 from core.pipeline import CompareError, compare
@@ -182,7 +183,8 @@ def process_story(task: StoryTask, model: Embedder) -> dict[str, Any]:
 
     def build(folder: Path) -> None:
         if result is not None:
-            write_tables(result, folder, include_same=settings.include_same)
+            saved = SavedSettings(settings.config, settings.backend)  # what `compare` saves, so it reopens
+            write_tables(result, folder, include_same=settings.include_same, settings=saved)
         for name, frame in frames.items():
             (folder / f"{name}.parquet").write_bytes(parquet_bytes(frame))
         (folder / SUMMARY).write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
