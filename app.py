@@ -29,6 +29,7 @@ PAGES = [
     st.Page("views/side_by_side.py", title="Side by side", icon=":material/view_column:"),
     st.Page("views/claims.py", title="Claims", icon=":material/table_rows:"),
     st.Page("views/divergences.py", title="Divergences", icon=":material/difference:"),
+    st.Page("views/timeline.py", title="Dates and figures", icon=":material/timeline:"),
     st.Page("views/downloads.py", title="Downloads", icon=":material/download:"),
 ]
 page = st.navigation(PAGES)

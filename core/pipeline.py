@@ -11,7 +11,8 @@ import numpy as np
 from core.align import align_sources
 from core.config import DEFAULT_ALIGN, DEFAULT_LIMITS, AlignConfig, Limits
 from core.embed import CachingEmbedder, Embedder
-from core.model import Article, Claim, Comparison, FactPair, Sentence
+from core.facts import compare_facts
+from core.model import Article, Comparison, FactPair, Sentence
 from core.segment import split_sentences
 
 ProgressFn = Callable[[str, float], None]
@@ -155,29 +156,3 @@ def _preload_facts() -> None:
     from core.facts.names import get_nlp  # noqa: PLC0415 - heavy; loaded once, off the main path
 
     get_nlp()
-
-
-def compare_facts(articles: Sequence[Article], claims: Sequence[Claim]) -> tuple[FactPair, ...]:
-    """Compared facts of every pair of passages within each claim group (see ``core.facts``)."""
-    from core.facts import compare_passages, story_context  # noqa: PLC0415 - loads its grammar on first use
-    from core.facts.names import prefetch_names  # noqa: PLC0415
-
-    prefetch_names(p.text for claim in claims for p in claim.passages)
-    published = {a.source_id: a.published for a in articles}
-    story = story_context(f"{a.title}\n{a.text}" for a in articles)
-    out: list[FactPair] = []
-    for claim in claims:
-        ps = claim.passages
-        for x in range(len(ps)):
-            for y in range(x + 1, len(ps)):
-                out.extend(
-                    compare_passages(
-                        claim.claim_id,
-                        ps[x],
-                        ps[y],
-                        published_a=published.get(ps[x].source_id),
-                        published_b=published.get(ps[y].source_id),
-                        story=story,
-                    )
-                )
-    return tuple(out)

@@ -7,7 +7,6 @@ the two facts' normalised values.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 
 import pytest
@@ -19,7 +18,6 @@ from core.pipeline import compare
 ClaimKey = frozenset[tuple[str, int, int]]
 
 pytestmark = pytest.mark.slow
-HAVE_FACTS = importlib.util.find_spec("core.facts") is not None
 
 
 def _claim_groups(result: Comparison) -> set[ClaimKey]:
@@ -46,7 +44,7 @@ def _fact_relations(result: Comparison) -> set[tuple[object, ...]]:
 
 
 def _run(articles: Sequence[Article], embedder: Embedder) -> Comparison:
-    return compare(articles, CachingEmbedder(embedder), with_facts=HAVE_FACTS)
+    return compare(articles, CachingEmbedder(embedder), with_facts=True)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +73,6 @@ def test_same_unique_passages(torch_result: Comparison, onnx_result: Comparison)
     assert key(onnx_result) == key(torch_result)
 
 
-@pytest.mark.skipif(not HAVE_FACTS, reason="core.facts is not written yet")
 def test_same_fact_relations(torch_result: Comparison, onnx_result: Comparison) -> None:
     reference = _fact_relations(torch_result)
     got = _fact_relations(onnx_result)

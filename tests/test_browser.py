@@ -31,6 +31,8 @@ if not Path(CHROMIUM).exists():
 
 sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.slow
+# Expectations wait as long as page actions do: Playwright's 5 s default fails on a loaded machine.
+sync_api.expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +98,7 @@ def test_demo_comparison_and_highlighted_conflict(page: Any) -> None:
 
     _go(page, "side_by_side", "aligned claim rows")
     page.locator(".nc-row").nth(3).wait_for()
-    conflict = page.locator(".nc mark.rel-conflict").first
+    conflict = page.locator(".nc details.nc-f > summary:has(> mark.rel-conflict)").first
     conflict.wait_for()
     title = conflict.get_attribute("title") or ""
     assert "conflict" in title  # the hover says what differs ...
@@ -194,3 +196,65 @@ def test_filters_survive_page_changes_and_removal_can_be_undone(page: Any) -> No
     options = page.get_by_role("option").all_inner_texts()
     assert options == ["eastmere_post", "metro_daily", "national_wire", "valley_courier"]  # ... in its place
     page.keyboard.press("Escape")
+
+
+def test_keyboard_opens_what_differs_and_print_writes_it_out(page: Any) -> None:
+    """Issue 11 item 3: the explanation of a highlighted fact is content, not only a hover title."""
+    page.get_by_text("Claim coverage").first.wait_for()
+    _settle(page)
+    _go(page, "side_by_side", "aligned claim rows")
+    page.locator(".nc details.nc-f").first.wait_for()
+    # Focus order: from the last control above the grid, Tab reaches the first highlight of row 1.
+    page.get_by_role("combobox", name="Word diff against").focus()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.matches('details.nc-f > summary')"):
+            break
+    first = page.locator(".nc details.nc-f > summary").first
+    assert page.evaluate("() => document.activeElement.matches('details.nc-f > summary')")
+    assert first.evaluate("el => el === document.activeElement")
+    panel = page.locator(".nc details.nc-f").first.locator(":scope > .nc-why")
+    assert not panel.is_visible()
+    page.keyboard.press("Enter")
+    sync_api.expect(panel).to_be_visible()
+    assert "vs " in panel.inner_text()  # against which source, in words
+    page.keyboard.press("Enter")  # Enter again closes it
+    sync_api.expect(panel).to_be_hidden()
+
+    # A conflict clicked with the mouse says what differs, in a panel anyone can read (and copy).
+    conflict = page.locator(".nc details.nc-f:has(> summary > mark.rel-conflict)").first
+    conflict.locator(":scope > summary").click()
+    why = conflict.locator(":scope > .nc-why")
+    sync_api.expect(why).to_be_visible()
+    assert "conflict" in why.inner_text()
+
+    # Printed (or saved as PDF), every row lists what differs under it; the panels do not overlap text.
+    page.emulate_media(media="print")
+    notes = page.locator(".nc-notes").first
+    sync_api.expect(notes).to_be_visible()
+    assert "vs " in notes.inner_text()
+    assert not why.is_visible()
+
+
+def test_a_new_session_on_the_same_address_says_the_sources_are_gone(page: Any, app_url: str) -> None:
+    """Issue 15 item 11: a server restart (here: a fresh session opened on the same address) must not
+    silently replace the user's sources with the demo set."""
+    page.get_by_text("Claim coverage").first.wait_for()
+    _settle(page)
+    _go(page, "sources", "Edit a source")
+    page.get_by_label("Name", exact=True).first.fill("herald")
+    page.get_by_label("Article text").fill("A landslide blocked the railway near Kellan Bridge in March.")
+    page.get_by_role("button", name="Add source").click()
+    page.get_by_text("Loaded sources (5)").wait_for()
+    _settle(page)
+    page.wait_for_function("() => new URL(location.href).searchParams.get('sources') === '5'")
+    address = page.url
+    assert "herald" not in address  # only a count goes into the address
+
+    fresh = page.context.new_page()  # the old session is gone; the browser comes back to the same address
+    fresh.set_default_timeout(TIMEOUT_MS)
+    fresh.goto(address, timeout=TIMEOUT_MS)
+    fresh.get_by_text("Your sources are gone").first.wait_for()
+    assert "5 sources you had loaded" in fresh.locator('[data-testid="stAlert"]').first.inner_text()
+    assert fresh.get_by_text("Loaded sources (0)").count() == 1  # not the demo set
+    fresh.close()

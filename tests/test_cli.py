@@ -97,7 +97,7 @@ def test_cp1252_file(tmp_path: Path, capsys) -> None:
     assert code == 0
     data = json.loads((tmp_path / "o" / "comparison.json").read_text())
     assert 'Café "quoted"' in data["sources"][0]["text"]
-    assert "decoded as cp1252" in data["sources"][0]["notes"]
+    assert "decoded as cp1252 (encoding guessed)" in data["sources"][0]["notes"]
 
 
 def test_one_article_is_an_error_without_traceback(tmp_path: Path, capsys) -> None:

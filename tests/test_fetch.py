@@ -31,6 +31,7 @@ from core.fetch import (
     _parse_ipv4_number_forms,
     check_url,
     fetch_article,
+    fetch_page,
 )
 
 ARTICLE_HTML = """<!DOCTYPE html>
@@ -496,6 +497,32 @@ def test_fetches_article_without_script_or_furniture(base: str, server: _Server)
     assert server.hits == [("/article", f"{LOOPBACK}:{server.server_address[1]}")]
 
 
+def test_fetch_page_returns_the_raw_page(base: str) -> None:
+    page = fetch_page(f"{base}/r/1", policy=OPEN)
+    assert (page.url, page.final_url) == (f"{base}/r/1", f"{base}/article")
+    assert page.data == ARTICLE_HTML.encode("utf-8")
+    assert (page.charset, page.content_type, page.n_bytes) == ("utf-8", "text/html", len(page.data))
+    latin = fetch_page(f"{base}/latin1", policy=OPEN)
+    assert latin.charset == "ISO-8859-1"
+    assert "maire élu".encode("iso-8859-1") in latin.data  # not decoded: ingest does that
+
+
+def test_fetched_and_uploaded_page_give_the_same_article(base: str) -> None:
+    from core.ingest import article_from_bytes, article_from_page
+
+    for path in ("/article", "/latin1", "/undeclared"):
+        page = fetch_page(f"{base}{path}", policy=OPEN)
+        fetched = article_from_page("p", page)
+        # The same bytes uploaded: only the HTTP charset is missing, which the page's own <meta> or
+        # the guess replaces.
+        uploaded = article_from_bytes("p.html", page.data)
+        assert (fetched.title, fetched.text, fetched.published) == (
+            uploaded.title,
+            uploaded.text,
+            uploaded.published,
+        )
+
+
 def test_hostname_connects_to_checked_ip_and_sends_original_host(base: str, server: _Server) -> None:
     port = server.server_address[1]
     looked_up: list[str] = []
@@ -727,7 +754,7 @@ def test_fetch_article_raises_only_fetch_error(monkeypatch: pytest.MonkeyPatch, 
     def broken(*_args: object, **_kwargs: object) -> str:
         raise RuntimeError("parser exploded")
 
-    monkeypatch.setattr("core.fetch._extract", broken)
+    monkeypatch.setattr("core.fetch.read_document", broken)
     with pytest.raises(FetchError, match=r"^Could not fetch the page \(unexpected error\)$"):
         fetch_article(f"{base}/article", policy=OPEN)
 

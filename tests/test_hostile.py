@@ -24,6 +24,7 @@ from core.export import (
     alignments_frame,
     claims_frame,
     csv_bytes,
+    divergences_frame,
     to_json,
     unique_frame,
     write_tables,
@@ -32,18 +33,6 @@ from core.ingest import IngestError, article_from_bytes, article_from_text
 from core.model import Article, Comparison
 from core.pipeline import CompareError, compare
 from core.segment import split_sentences
-
-
-def _facts_ready() -> bool:
-    try:
-        from core.facts import compare_passages, extract_facts  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-# The pipeline runs with fact comparison as soon as core.facts is importable.
-WITH_FACTS = _facts_ready()
 
 BASE = (
     "The council approved the new bridge on Monday after a long debate. "
@@ -125,11 +114,12 @@ def assert_offsets(cmp: Comparison) -> None:
 
 def assert_exports(cmp: Comparison, tmp_path: Path | None = None) -> dict:
     """CSV tables re-read with the same rows; JSON parses; offsets in the JSON slice the JSON text."""
-    frames = [alignments_frame(cmp), claims_frame(cmp), unique_frame(cmp)]
-    if WITH_FACTS:
-        from core.export import divergences_frame
-
-        frames.append(divergences_frame(cmp, include_same=True))
+    frames = [
+        alignments_frame(cmp),
+        claims_frame(cmp),
+        unique_frame(cmp),
+        divergences_frame(cmp, include_same=True),
+    ]
     for frame in frames:
         data = csv_bytes(frame)
         assert data.startswith(b"\xef\xbb\xbf")
@@ -153,7 +143,7 @@ def assert_exports(cmp: Comparison, tmp_path: Path | None = None) -> dict:
 
 
 def run_pipeline(articles: Sequence[Article], embedder: CachingEmbedder) -> Comparison:
-    cmp = compare(articles, embedder, with_facts=WITH_FACTS)
+    cmp = compare(articles, embedder)
     assert cmp.source_ids == tuple(a.source_id for a in articles)
     assert_offsets(cmp)
     assert_exports(cmp)
@@ -285,7 +275,11 @@ RUSSIAN = (
 @pytest.mark.parametrize(
     ("encoding", "text", "expected_note"),
     [
-        ("cp1252", "Caf\u00e9 \u201cquoted\u201d \u2013 5 \u20ac. " + GERMAN, "decoded as cp1252"),
+        (
+            "cp1252",
+            "Caf\u00e9 \u201cquoted\u201d \u2013 5 \u20ac. " + GERMAN,
+            "decoded as cp1252 (encoding guessed)",
+        ),
         (
             "latin-1",
             "Caf\u00e9 \u00bd \u00a7 \u00c6r\u00f8. " + GERMAN.replace("„", '"').replace("“", '"'),
@@ -438,19 +432,19 @@ def test_title_of_ten_thousand_characters(how: str, embedder: CachingEmbedder, b
 def test_no_source_and_one_source(embedder: CachingEmbedder, base: Article) -> None:
     for articles in ([], [base]):
         with pytest.raises(CompareError) as info:
-            compare(articles, embedder, with_facts=WITH_FACTS)
+            compare(articles, embedder)
         assert "at least two" in assert_one_line(info.value)
 
 
 def test_duplicate_source_names(embedder: CachingEmbedder, base: Article) -> None:
     with pytest.raises(CompareError) as info:
-        compare([base, base], embedder, with_facts=WITH_FACTS)
+        compare([base, base], embedder)
     assert "same name" in assert_one_line(info.value)
 
 
 def test_sources_without_sentences(embedder: CachingEmbedder, base: Article) -> None:
     with pytest.raises(CompareError) as info:
-        compare([base, Article("blank", "", "")], embedder, with_facts=WITH_FACTS)
+        compare([base, Article("blank", "", "")], embedder)
     assert_one_line(info.value)
     cmp = run_pipeline([base, article_from_text("r", RETOLD), Article("blank", "", "")], embedder)
     assert "blank: no sentences found" in cmp.warnings
@@ -491,7 +485,7 @@ def test_sixty_one_sources_are_refused(embedder: CachingEmbedder) -> None:
     arts = [_variant(i) for i in range(DEFAULT_LIMITS.max_sources + 1)]
     calls = embedder.inner.calls
     with pytest.raises(CompareError) as info:
-        compare(arts, embedder, with_facts=WITH_FACTS)
+        compare(arts, embedder)
     message = assert_one_line(info.value)
     assert "61 sources" in message
     assert "at most 60" in message
@@ -562,7 +556,7 @@ def test_article_of_only_numbers_and_dates(embedder: CachingEmbedder, base: Arti
 def test_hostile_source_names_in_exports(embedder: CachingEmbedder, tmp_path: Path) -> None:
     names = ['a,b "quoted"', "line\nbreak", "claim_id", "n_sources", "divergences", "Ünïcødé 東京", "=1+1"]
     arts = [article_from_text(n, BASE if k % 2 else RETOLD) for k, n in enumerate(names)]
-    cmp = compare(arts, embedder, with_facts=WITH_FACTS)
+    cmp = compare(arts, embedder)
     frame = claims_frame(cmp)
     # A source called "claim_id" (claim_id.txt) must not overwrite the claim id column.
     assert frame.columns.is_unique, f"duplicate columns: {list(frame.columns)}"

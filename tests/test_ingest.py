@@ -7,12 +7,15 @@ import datetime as dt
 import pytest
 
 from core.ingest import (
+    LINE_RULES,
+    Furniture,
     IngestError,
     article_from_bytes,
     article_from_text,
     decode_bytes,
     normalise_characters,
     parse_date_line,
+    strip_furniture,
 )
 from tests.conftest import seed_articles
 
@@ -148,3 +151,239 @@ def test_seeds_come_out_clean() -> None:
     assert a004.text.rstrip().endswith("request for comment.")
     for art in arts.values():
         assert "\n\n\n" not in art.text and "\u00a0" not in art.text and "’" not in art.text
+
+
+# --------------------------------------------------------------------------------------------------
+# One path for HTML: uploads and fetched pages share the decoder, the sniffer and the extractor
+
+PAGE = """<!DOCTYPE html><html><head>{meta}<title>Ferry service resumes | Coast Times</title>
+<meta property="article:published_time" content="2023-06-02T08:00:00Z"></head><body>
+<nav><a href="/">Home</a> <a href="/local">Local</a></nav>
+<article><h1>Ferry service resumes</h1>
+<p>The island ferry resumed its service on Thursday after a three-week strike by the crew ended, the
+operator said in a statement.</p>
+<ul><li>Two crossings a day until the end of June.</li>
+<li>Tickets bought during the strike stay valid.</li></ul>
+<p>{word} Passengers had waited for hours at the harbour before the first boat left at 7 am.</p>
+</article><footer><p>&copy; 2022 Coast Times. All rights reserved.</p></footer></body></html>"""
+
+
+def _page(meta: str = '<meta charset="utf-8">', word: str = "Café.") -> str:
+    return PAGE.format(meta=meta, word=word)
+
+
+def test_upload_and_fetched_page_take_the_same_path() -> None:
+    from core.fetch import RawPage
+    from core.ingest import article_from_page
+
+    data = _page().encode()
+    upload = article_from_bytes("ferry.html", data)
+    page = RawPage("https://x.test/a", "https://x.test/ferry", data, "utf-8", "text/html")
+    fetched = article_from_page("ferry", page)
+    assert (fetched.title, fetched.text, fetched.published) == (upload.title, upload.text, upload.published)
+    assert fetched.origin == "url:https://x.test/ferry"
+    assert upload.title == "Ferry service resumes"
+    assert upload.published == dt.date(2023, 6, 2)
+    assert "Two crossings a day" in upload.text
+    assert "- Two crossings" not in upload.text  # list bullets are not part of the sentence
+
+
+def test_copyright_year_is_not_a_publication_date() -> None:
+    html = _page().replace('<meta property="article:published_time" content="2023-06-02T08:00:00Z">', "")
+    art = article_from_bytes("ferry.html", html.encode())
+    assert art.published is None  # was 2022-01-01, read from the footer's copyright line
+
+
+def test_meta_charset_of_an_uploaded_page_is_honoured() -> None:
+    html = _page('<meta charset="windows-1251">', "Пассажиры ждали.")
+    art = article_from_bytes("ferry.html", html.encode("cp1251"))
+    assert "Пассажиры ждали." in art.text
+    assert art.notes == ()
+
+
+def test_declared_charset_wins_over_meta() -> None:
+    from core.ingest import read_document
+
+    html = _page('<meta charset="windows-1251">', "Déjà vu.")
+    doc = read_document(html.encode("cp1252"), name="p", charset="windows-1252", content_type="text/html")
+    assert "Déjà vu." in doc.text
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [
+        ("utf-8", "utf-8"),
+        ("UTF8", "utf-8"),
+        ("ISO-8859-1", "cp1252"),  # the web reads Latin-1 labels as Windows-1252
+        ("us-ascii", "cp1252"),
+        ("windows-1251", "cp1251"),
+        ("Shift_JIS", "cp932"),
+        ("gb2312", "gb18030"),
+        ("koi8-r", "koi8-r"),
+        ("cp1250", "cp1250"),
+        ("utf-7", None),  # decodes "+2D0-" to a lone surrogate
+        ("unicode_escape", None),
+        ("raw_unicode_escape", None),
+        ("rot13", None),
+        ("base64", None),
+        ("punycode", None),
+        ("utf-32", None),
+        ("x-no-such-charset", None),
+        ("", None),
+    ],
+)
+def test_only_web_text_encodings_are_accepted(label: str, codec: str | None) -> None:
+    from core.ingest import web_codec
+
+    assert web_codec(label) == codec
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("<!DOCTYPE html><html><body>x</body></html>", True),
+        ("  \n<html lang='en'>", True),
+        ("\ufeff<!doctype HTML>", True),
+        ('<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml">', True),
+        ("<!-- saved page --><head><title>t</title>", True),
+        ("<meta charset='utf-8'><p>x", True),
+        ("<p>A paragraph only</p>", False),
+        ("The council met on Monday. <b>Bold</b> claims followed.", False),
+        ("<3 this story", False),
+    ],
+)
+def test_one_html_sniffer(text: str, html: bool) -> None:
+    from core.ingest import looks_like_html
+
+    assert looks_like_html(text) is html
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Городской совет одобрил строительство нового моста в понедельник вечером.", "cp1251"),
+        ("Le conseil a approuvé lundi la construction du nouveau pont, a déclaré la maire.", "cp1252"),
+        ("Der Stadtrat hat am Montag den Bau der neuen Brücke beschlossen, sagte Frau Müller.", "cp1252"),
+    ],
+)
+def test_undeclared_encoding_is_guessed(text: str, encoding: str) -> None:
+    from core.ingest import decode_text
+
+    decoded = decode_text(text.encode(encoding))
+    assert (decoded.text, decoded.encoding) == (text, encoding)
+    assert decoded.note == f"decoded as {encoding} (encoding guessed)"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_unicode_without_byte_order_mark(codec: str) -> None:
+    text = "The ferry resumed its service on Thursday after the strike ended."
+    assert decode_bytes(text.encode(codec)) == (text, codec)
+
+
+# --------------------------------------------------------------------------------------------------
+# Page furniture: one golden row per named rule, and lines that must come out unchanged
+
+P1 = "The river rose two metres overnight and flooded the old town, officials said on Monday morning."
+P2 = "Rescue teams evacuated 300 people from their homes before dawn, the mayor told reporters."
+P3 = "Insurers expect claims of several million euros once the water has gone down, a spokesman said."
+HEAD = "Flood hits the old town"
+
+
+def furniture(text: str, title: str = "") -> tuple[Furniture, list[tuple[str, str]]]:
+    result = strip_furniture(normalise_characters(text), title=title)
+    assert len(result.removed) == len(result.reasons)
+    return result, list(zip(result.removed, result.reasons, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("rule", "page", "title", "removed"),
+    [
+        ("timestamp", f"{HEAD}\n\n12 May 2025 08:00\n\n{P1}\n\n{P2}", "", ["12 May 2025 08:00"]),
+        ("image credit", f"{HEAD}\n\n{P1}\n\nImages source: © Example Photos\n\n{P2}\n\n{P3}", "", None),
+        ("byline", f"{HEAD}\n\n{P1}\n\nby Jane Doe\n\n{P2}\n\n{P3}", "", ["by Jane Doe"]),
+        ("headline repeated", f"{HEAD}\n\n{P1}\n\n{HEAD}\n\n{P2}", HEAD, [HEAD, HEAD]),
+        (
+            "repeated heading or caption",
+            f"{HEAD}\n\n{P1}\n\nWater in the main square\n\n{P2}\n\nWater in the main square\n\n{P3}",
+            "",
+            ["Water in the main square"] * 2,
+        ),
+        (
+            "section label glued to a heading",
+            f"Rising water across the old town\n\n{P1}\n\nNewsRising water across the old town",
+            "",
+            ["NewsRising water across the old town"],
+        ),
+        (
+            "byline next to the dateline",
+            f"{HEAD}\n\nJane Doe\n\n12 May 2025 08:00\n\n{P1}\n\n{P2}\n\n{P3}",
+            "",
+            None,
+        ),
+        ("byline under the headline", f"{HEAD}\n\nJane Doe\n\n{P1}\n\n{P2}", "", ["Jane Doe"]),
+        # Exactly three words: kills the mutant that makes the rule "fewer than three words".
+        ("section label", f"Local News Desk\n\n{HEAD}\n\n{P1}", "", ["Local News Desk"]),
+        ("section label", f"World\n\n{HEAD}\n\n{P1}", "", ["World"]),
+        ("repeated deck", f"* * * *\n\n* * * *\n\n{P1}", "", ["* * * *"]),
+        ("headline repeated below", f"***\n\n{P1}\n\n***\n\n{P2}", "", ["***"]),
+        ("footer", f"{HEAD}\n\n{P1}\n\n{P2}\n\nJoin the conversation\n\nNo abuse, please.", "", None),
+    ],
+)
+def test_each_furniture_rule_has_a_golden_row(
+    rule: str, page: str, title: str, removed: list[str] | None
+) -> None:
+    result, pairs = furniture(page, title)
+    by_rule = [line for line, reason in pairs if reason == rule]
+    assert by_rule, f"{rule!r} removed nothing: {pairs}"
+    if removed is not None:
+        assert by_rule == removed
+    for para in (P1, P2, P3):
+        if para in page:
+            assert para in result.paragraphs  # the article itself is never furniture
+
+
+def test_furniture_rules_in_order() -> None:
+    assert [r.name for r in LINE_RULES] == [
+        "timestamp",
+        "image credit",
+        "byline",
+        "headline repeated",
+        "body text",
+        "repeated heading or caption",
+        "section label glued to a heading",
+        "byline next to the dateline",
+        "byline under the headline",
+        "headline",
+        "section label",
+        "repeated deck",
+        "headline repeated below",
+    ]
+
+
+def test_headline_rule_takes_the_first_long_top_line() -> None:
+    result, pairs = furniture(f"World\n\n{HEAD}\n\nHundreds leave their homes\n\n{P1}")
+    assert result.title == HEAD
+    assert pairs == [("World", "section label")]
+    assert result.paragraphs[0] == "Hundreds leave their homes"  # a deck of four words stays
+    assert furniture(f"{HEAD}\n\n{P1}", "Given headline")[0].title == "Given headline"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Widespread damage in the lower town",  # a subheading in the body, once
+        "Why did the river rise so fast?",
+        "By Monday the water had reached the church steps, residents said.",
+        "In May 2025 the court ruled on the dam.",
+        '"We lost everything," she said.',
+        "Photos taken by residents show the damage in the square.",
+        "More than 40 shops were flooded.",
+        "Related flooding was reported in two villages upstream, police said.",
+        "John Smith, 54, a baker, said the water came in within minutes.",
+    ],
+)
+def test_body_lines_come_out_unchanged(line: str) -> None:
+    result, pairs = furniture(f"{HEAD}\n\n{P1}\n\n{line}\n\n{P2}\n\n{P3}")
+    assert pairs == []
+    assert result.paragraphs == (P1, line, P2, P3)
+    assert result.title == HEAD

@@ -323,6 +323,29 @@ def test_passage_pairs_limit_keeps_every_claim_and_says_what_is_covered() -> Non
     assert "150" in message
 
 
+@pytest.mark.parametrize("claims_that_fit", [1, 2, 3])
+def test_passage_pairs_limit_admits_an_exact_fit(claims_that_fit: int) -> None:
+    """A limit equal to the pairs of claims #1..#n covers exactly those n claims (the limit is a
+    maximum, not a bound to stay under); one pair fewer covers n-1."""
+    from core.demo import demo_articles
+
+    story = demo_articles()[0]
+    copies = [dataclasses.replace(story, source_id=f"copy{i:02d}") for i in range(6)]  # 15 pairs a claim
+    full = compare(copies, HashingEmbedder(), with_facts=False)
+    sizes = [len(c.passages) * (len(c.passages) - 1) // 2 for c in full.claims]
+    exact = sum(sizes[:claims_that_fit])
+    fit = compare(copies, HashingEmbedder(), limits=Limits(max_passage_pairs=exact), with_facts=False)
+    assert len(fit.links) == exact
+    assert fit.compared_claims == claims_that_fit
+    short = compare(copies, HashingEmbedder(), limits=Limits(max_passage_pairs=exact - 1), with_facts=False)
+    assert short.compared_claims == claims_that_fit - 1
+    everything = compare(
+        copies, HashingEmbedder(), limits=Limits(max_passage_pairs=sum(sizes)), with_facts=False
+    )
+    assert everything.compared_claims is None
+    assert not everything.warnings
+
+
 def test_default_passage_pairs_limit_leaves_the_demo_and_sixty_short_sources_whole() -> None:
     from core.demo import demo_articles
 

@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import logging
 import os
 import threading
 import time
-import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -34,7 +32,6 @@ from streamlit.delta_generator import DeltaGenerator
 
 from core.config import DEFAULT_LIMITS, AlignConfig, Limits
 from core.embed import BACKENDS, DEFAULT_BACKEND, CachingEmbedder, HashingEmbedder, load_embedder
-from core.export import alignments_frame, claims_frame, csv_bytes, divergences_frame, to_json, unique_frame
 from core.model import Article, Comparison
 from core.pipeline import CompareError, check_limits, compare, embed_all, segment_all
 
@@ -494,33 +491,3 @@ def current_comparison(articles: tuple[Article, ...], config: AlignConfig, backe
     except CompareError as exc:
         st.warning(f"Cannot compare: {exc}.", icon=":material/warning:")
         return None
-
-
-# --------------------------------------------------------------------------------------------------
-# Downloads: the same export code as the CLI, bytes cached on the comparison's own key.
-
-
-@st.cache_data(max_entries=24, ttl=6 * 3600, show_spinner=False)
-def export_bytes(articles: tuple[Article, ...], config: AlignConfig, backend: str) -> dict[str, bytes]:
-    """File name -> bytes of every export of the comparison of these inputs."""
-    cmp = cached_comparison(articles, config, backend)
-    files = {
-        "alignments.csv": csv_bytes(alignments_frame(cmp)),
-        "claims.csv": csv_bytes(claims_frame(cmp)),
-        "unique.csv": csv_bytes(unique_frame(cmp)),
-    }
-    try:  # divergences need core.facts; without it the other files are still offered
-        files["divergences.csv"] = csv_bytes(divergences_frame(cmp, include_same=False))
-        files["comparison.json"] = to_json(cmp).encode("utf-8")
-    except ImportError:
-        log.exception("core.facts is not importable; no divergences export")
-    files["news-comparison.zip"] = _zip(files)
-    return files
-
-
-def _zip(files: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in files.items():
-            zf.writestr(name, data)
-    return buf.getvalue()

@@ -6,8 +6,9 @@ import streamlit as st
 
 from core.model import Comparison
 from ui import controls, state
-from ui.compute import FACTS_MISSING, current_comparison
-from ui.render import CSS, md_escape
+from ui.compute import current_comparison
+from ui.render import CSS
+from ui.text import md_escape
 
 _ICONS = {
     "success": ":material/check_circle:",
@@ -29,6 +30,31 @@ def header(title: str, caption: str) -> None:
     st.title(title)
     st.caption(caption)
     show_flash()
+    lost_notice()
+
+
+def lost_notice() -> None:
+    """Says that the sources of an earlier session are gone (server restart or expiry), until the user
+    loads sources again or dismisses it."""
+    n = state.lost_sources()
+    if n is None:
+        return
+    what = f"the {n} sources you had loaded are" if n > 1 else "the source you had loaded is"
+    st.warning(
+        f"**Your sources are gone.** The server restarted or this session expired, and {what} no longer "
+        "here: sources are kept in the server's memory only, never stored. Add them again on the Sources "
+        "page, or load the demo set to look around.",
+        icon=":material/cloud_off:",
+    )
+    c1, c2, c3, _ = st.columns([1.2, 1.2, 1, 2])
+    if c1.button("Go to Sources", icon=":material/library_books:", key="lost_sources_go", width="stretch"):
+        st.switch_page("views/sources.py")
+    if c2.button("Load the demo set", icon=":material/science:", key="lost_demo", width="stretch"):
+        state.load_demo()
+        st.rerun()
+    if c3.button("Dismiss", icon=":material/close:", key="lost_dismiss", width="stretch"):
+        state.dismiss_lost()
+        st.rerun()
 
 
 def comparison() -> Comparison | None:
@@ -36,10 +62,7 @@ def comparison() -> Comparison | None:
     cmp = current_comparison(state.articles(), controls.current_config(), controls.current_backend())
     if cmp is not None:
         for w in cmp.warnings:
-            if w == FACTS_MISSING:
-                st.warning(w, icon=":material/warning:")
-            else:
-                st.caption(":material/warning: " + md_escape(w))
+            st.caption(":material/warning: " + md_escape(w))
     return cmp
 
 

@@ -1,19 +1,16 @@
 """HTML for the side-by-side view, the legend and small labels. Pure string building, no Streamlit.
 
-Every piece of article text and every source name is untrusted: it goes through ``esc`` (``html.escape``
-with quotes) before it reaches HTML, and through ``md_escape`` before it reaches any Streamlit element
-that renders Markdown (labels, captions, alerts).
+Every piece of article text and every source name is untrusted: it goes through ``ui.text.esc``
+(``html.escape`` with quotes) before it reaches HTML.
 """
 
 from __future__ import annotations
 
-import difflib
-import html
-import itertools
-import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from core.model import Article, Comparison, FactPair, Relation, Sentence
+from core.summary import Summary
 from ui.analysis import (
     REL_LABELS,
     RELATION_LABELS,
@@ -27,25 +24,11 @@ from ui.analysis import (
     fact_value,
     row_statuses,
 )
+from ui.text import esc, md_escape, shorten
+from ui.worddiff import word_diff_html
 
-_MD_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=^&])")
-
-
-def esc(text: str) -> str:
-    """HTML-escapes untrusted text for element content and attribute values."""
-    return html.escape(text, quote=True)
-
-
-def md_escape(text: str) -> str:
-    """Neutralises Markdown, Streamlit directives (``:red[...]``), LaTeX (``$``) and HTML in ``text``."""
-    text = " ".join(text.split())
-    return _MD_SPECIALS.sub(r"\\\1", text)
-
-
-def shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
+# Re-exported: older imports from ui.render keep working.
+__all__ = ["esc", "md_escape", "shorten", "word_diff_html"]
 
 # --------------------------------------------------------------------------------------------------
 # Styles
@@ -77,7 +60,32 @@ CSS = (
 .nc mark.kind-quote, .nc-legend mark.kind-quote {background:transparent;border-bottom-width:2px;
   border-bottom-style:dotted}
 .nc mark.rel-conflict {font-weight:600}
-.nc mark[title] {cursor:help}
+.nc details.nc-f {display:inline;position:relative}
+/* a disclosure inside a sentence must not break the line (browsers without ::details-content do) */
+.nc details.nc-f::details-content {display:inline}
+.nc details.nc-f > summary {display:inline;list-style:none;cursor:pointer}
+.nc details.nc-f > summary::-webkit-details-marker {display:none}
+.nc details.nc-f > summary:focus-visible {outline:2px solid #2155b8;outline-offset:1px;border-radius:3px}
+.nc details.nc-f[open] > summary > mark {box-shadow:0 0 0 2px #1f2430}
+.nc details.nc-f:not([open]) > .nc-why {display:none}
+.nc .nc-why {position:absolute;left:0;top:calc(100% + 3px);z-index:6;display:block;width:max-content;
+  max-width:min(24rem,70vw);background:#fff;color:#1f2430;border:1px solid #c9ced6;border-radius:6px;
+  box-shadow:0 4px 14px rgba(31,36,48,.18);padding:.35rem .55rem;font-size:.8rem;line-height:1.35;
+  font-weight:400;white-space:normal;text-align:left}
+.nc .nc-why > b {display:block;font-weight:600;margin-bottom:.1rem}
+.nc .nc-why > span {display:block;overflow-wrap:anywhere}
+.nc .nc-ref, .nc-notes {display:none}
+.nc-notes {grid-column:1 / -1;margin:.2rem 0 0;padding:.3rem .6rem .1rem 5.2rem;font-size:.8rem;
+  color:#3b4150;list-style:none;border-top:1px dashed #e1e4ea}
+.nc-notes li {margin:.1rem 0;overflow-wrap:anywhere}
+.nc-notes .n {display:inline-block;min-width:1.2rem;font-weight:700;font-size:.72rem}
+@media print {
+  .nc details.nc-f > .nc-why {display:none !important}
+  .nc .nc-ref {display:inline;font-size:.65em;vertical-align:super;font-weight:700;margin-left:1px}
+  .nc-notes {display:block}
+  .nc-head {position:static}
+  .nc-row {break-inside:avoid}
+}
 """
     + "\n".join(
         f".nc mark.rel-{rel}, .nc-legend mark.rel-{rel} {{background:{bg};border-bottom-color:{fg}}}\n"
@@ -114,9 +122,10 @@ CSS = (
 .nc-tag.only {background:#efe3ff;color:#4f2a96}
 .nc-tag.moved {background:#fff1c7;color:#7a5600}
 .nc-h {font-weight:700}
-.nc details {margin-top:.35rem;font-size:.85rem}
-.nc summary {cursor:pointer;color:#2155b8}
-.nc .diff {background:#fff;border:1px solid #e1e4ea;border-radius:4px;padding:.3rem .45rem;margin-top:.25rem}
+.nc .diff {background:#fff;border:1px solid #e1e4ea;border-radius:4px;padding:.3rem .45rem;margin-top:.4rem;
+  font-size:.85rem}
+.nc .diff-lab {display:block;font-size:.72rem;color:#5f6570;margin-bottom:.1rem}
+.nc-tag.diff-ref {background:#e3ecff;color:#2155b8}
 .nc ins {background:#d7f5dd;text-decoration:none;border-radius:2px}
 .nc del {background:#ffe0de;color:#8a1f17;border-radius:2px}
 .nc-empty-note {color:#5f6570;padding:1rem 0}
@@ -133,6 +142,11 @@ CSS = (
 .nc-facts td.pair {width:24%;overflow-wrap:anywhere}
 .nc-facts td.pair .vs {color:#8a909a;font-size:.8rem;padding:0 .2rem}
 .nc-facts td.what {overflow-wrap:anywhere}
+.nc-kinds {border-collapse:collapse;font-size:.85rem;color:#1f2430;width:100%;
+  border:1px solid rgba(49,51,63,.2);border-radius:.5rem}
+.nc-kinds th, .nc-kinds td {padding:.18rem .6rem;text-align:right;font-variant-numeric:tabular-nums}
+.nc-kinds th:first-child {text-align:left;font-weight:500;color:#5f6570}
+.nc-kinds thead th {font-weight:500;color:#5f6570;font-size:.78rem;border-bottom:1px solid #e1e4ea}
 .nc-rel {display:inline-block;padding:0 .45rem;border-radius:999px;font-size:.8rem;
   border:1px solid transparent}
 </style>
@@ -149,7 +163,7 @@ def legend_html() -> str:
     return (
         '<div class="nc-legend"><span class="lbl">Facts (numbers, dates, names):</span>'
         f'{items}<span class="lbl">· quotes are underlined ·</span>'
-        '<span class="lbl">hover a highlight to see what differs</span></div>'
+        '<span class="lbl">select a highlight (click, tap or Enter) to see what differs</span></div>'
     )
 
 
@@ -157,38 +171,118 @@ def legend_html() -> str:
 # Text with highlighted facts
 
 
-def highlight(text: str, start: int, end: int, marks: Sequence[Mark]) -> str:
-    """Escaped ``text[start:end]`` with every mark overlapping it wrapped in ``<mark>``.
+@dataclass
+class _Node:
+    """A highlighted span and the spans nested inside it (``mark`` None for the sentence itself)."""
 
-    Marks may overlap (a number inside a quote): the text is cut at every mark boundary and each piece
-    is wrapped in the innermost atom mark (number, date, name) and the enclosing quote mark.
+    mark: Mark | None
+    start: int
+    end: int
+    children: list[_Node] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Note:
+    """An explained fact of a row, numbered in reading order: the row's footer lists them (in print)."""
+
+    number: int
+    source_id: str
+    text: str
+    mark: Mark
+
+
+def highlight(
+    text: str,
+    start: int,
+    end: int,
+    marks: Sequence[Mark],
+    *,
+    notes: list[Note] | None = None,
+    source: str = "",
+) -> str:
+    """Escaped ``text[start:end]`` with every fact overlapping it highlighted.
+
+    Facts nest (a number inside a quote is a highlight inside the quote's); a fact that crosses the end of
+    the one it starts in is cut there. With ``notes``, each fact that starts here is a disclosure
+    (``<details>``): click, Enter or a tap opens what differs, and the fact is appended to ``notes`` for
+    the row's printed footer unless it is the same in every source. Without ``notes`` (or for the tail of
+    a fact begun in an earlier sentence) it is a plain ``<mark>`` with the explanation as its hover title.
     """
-    inside = [m for m in marks if m.start < end and m.end > start and m.end > m.start]
-    if not inside:
-        return esc(text[start:end])
-    cuts = sorted({start, end, *(max(start, m.start) for m in inside), *(min(end, m.end) for m in inside)})
-    out: list[str] = []
-    for x, y in itertools.pairwise(cuts):
-        piece = esc(text[x:y])
-        active = [m for m in inside if m.start <= x and m.end >= y]
-        atoms = [m for m in active if m.kind != "quote"]
-        quotes = [m for m in active if m.kind == "quote"]
-        if atoms:
-            m = min(atoms, key=lambda m: m.end - m.start)
-            piece = _mark(m, piece)
-        if quotes:
-            piece = _mark(min(quotes, key=lambda m: m.end - m.start), piece)
-        out.append(piece)
-    return "".join(out)
+    inside = sorted(
+        (m for m in marks if m.start < end and m.end > start and m.end > m.start),
+        key=lambda m: (max(m.start, start), -min(m.end, end), m.kind != "quote"),
+    )
+    root = _Node(None, start, end)
+    stack = [root]
+    for m in inside:
+        lo, hi = max(m.start, start), min(m.end, end)
+        while stack[-1] is not root and stack[-1].end <= lo:
+            stack.pop()
+        parent = stack[-1]
+        hi = min(hi, parent.end)
+        if hi <= lo:
+            continue
+        node = _Node(m, lo, hi)
+        parent.children.append(node)
+        stack.append(node)
+    return _render(text, root, notes, source)
 
 
-def _mark(m: Mark, inner: str) -> str:
-    title = f"{m.kind}: {REL_LABELS[m.rel]}\n" + "\n".join(m.notes)
-    return f'<mark class="fact kind-{esc(m.kind)} rel-{esc(m.rel)}" title="{esc(title)}">{inner}</mark>'
+def _render(text: str, node: _Node, notes: list[Note] | None, source: str) -> str:
+    m = node.mark
+    selectable = m is not None and notes is not None and m.start == node.start
+    note: Note | None = None
+    if selectable and m is not None and notes is not None and m.rel != "same":  # print lists what differs
+        note = Note(len(notes) + 1, source, text[m.start : m.end], m)  # numbered before what it holds
+        notes.append(note)
+    parts: list[str] = []
+    pos = node.start
+    for child in node.children:
+        parts.append(esc(text[pos : child.start]))
+        parts.append(_render(text, child, notes, source))
+        pos = child.end
+    parts.append(esc(text[pos : node.end]))
+    inner = "".join(parts)
+    if m is None:
+        return inner
+    klass = f"fact kind-{esc(m.kind)} rel-{esc(m.rel)}"
+    title = esc(f"{m.kind}: {REL_LABELS[m.rel]}\n" + "\n".join(m.notes))
+    if not selectable:
+        return f'<mark class="{klass}" title="{title}">{inner}</mark>'
+    ref = f'<sup class="nc-ref">{note.number}</sup>' if note is not None else ""
+    return (
+        f'<details class="nc-f"><summary title="{title}"><mark class="{klass}">{inner}</mark>{ref}</summary>'
+        f"{_why(m)}</details>"
+    )
+
+
+def _why(m: Mark) -> str:
+    """The panel a selected fact opens: its kind and relation, then one line per compared source."""
+    lines = "".join(f"<span>{esc(note)}</span>" for note in m.notes)
+    head = f"{esc(m.kind)} · {esc(REL_LABELS[m.rel])}"
+    return f'<span class="nc-why" role="note"><b class="rel-{esc(m.rel)}">{head}</b>{lines}</span>'
+
+
+def notes_html(notes: Sequence[Note]) -> str:
+    """A row's footer: every fact of the row that differs, numbered like its highlight (shown in print)."""
+    if not notes:
+        return ""
+    items = "".join(
+        f'<li><span class="n">{n.number}</span> <b>{esc(n.source_id)}</b> · “{esc(shorten(n.text, 120))}” '
+        f"({esc(n.mark.kind)}, {esc(REL_LABELS[n.mark.rel])}): {esc('; '.join(n.mark.notes))}</li>"
+        for n in notes
+    )
+    return f'<ol class="nc-notes">{items}</ol>'
 
 
 def sentences_html(
-    article: Article, sentences: Sequence[Sentence], first: int, last: int, marks: Sequence[Mark]
+    article: Article,
+    sentences: Sequence[Sentence],
+    first: int,
+    last: int,
+    marks: Sequence[Mark],
+    *,
+    notes: list[Note] | None = None,
 ) -> str:
     """Sentences ``first..last`` of an article, headings in bold, paragraph breaks kept."""
     parts: list[str] = []
@@ -196,39 +290,10 @@ def sentences_html(
     for s in sentences[first : last + 1]:
         if prev_end is not None:
             parts.append("<br>" if "\n" in article.text[prev_end : s.start] else " ")
-        body = highlight(article.text, s.start, s.end, marks)
+        body = highlight(article.text, s.start, s.end, marks, notes=notes, source=article.source_id)
         parts.append(f'<span class="nc-h">{body}</span>' if s.is_heading else body)
         prev_end = s.end
     return "".join(parts)
-
-
-# --------------------------------------------------------------------------------------------------
-# Word diff
-
-_TOKENS = re.compile(r"\w+|[^\w\s]|\s+")
-
-
-def word_diff_html(reference: str, text: str) -> str:
-    """``text`` against ``reference`` word by word: words only here in <ins>, words only there in <del>."""
-    a = _TOKENS.findall(reference)
-    b = _TOKENS.findall(text)
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    out: list[str] = []
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "equal":
-            out.append(esc("".join(b[j1:j2])))
-            continue
-        removed = "".join(a[i1:i2]).strip()
-        added = "".join(b[j1:j2]).strip()
-        if removed:
-            out.append(f"<del>{esc(removed)}</del>")
-        if removed and added:
-            out.append(" ")
-        if added:
-            out.append(f"<ins>{esc(added)}</ins>")
-        if (i2 > i1 and a[i2 - 1].isspace()) or (j2 > j1 and b[j2 - 1].isspace()):
-            out.append(" ")
-    return "".join(out)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -258,9 +323,13 @@ def row_html(
     status: Status,
     marks: dict[str, list[Mark]],
     unique: set[tuple[str, int]],
-    diff: bool,
+    diff: str | None,
 ) -> str:
-    """One row: a label column, then one cell per shown source (empty where it says nothing here)."""
+    """One row: a label column, then one cell per shown source (empty where it says nothing here).
+
+    With ``diff`` (a source id), every other passage of a claim row that source carries ends with its word
+    diff against that source's passage.
+    """
     css = {Status.SAME: "st-same", Status.DIFFERS: "st-differs", Status.CONFLICT: "st-conflict"}.get(
         status, ""
     )
@@ -270,7 +339,8 @@ def row_html(
         anchor = f' id="claim-{row.claim_id}"'
     else:
         label, anchor = "", ""
-    reference: Cell | None = next((row.cells[s] for s in sources if s in row.cells), None)
+    reference = row.cells.get(diff) if diff is not None and row.claim_id is not None else None
+    notes: list[Note] = []
     cells = []
     for sid in sources:
         c = row.cells.get(sid)
@@ -279,7 +349,7 @@ def row_html(
             cells.append(f'<div class="nc-cell empty">{note}</div>')
             continue
         art = cmp.article(sid)
-        body = sentences_html(art, cmp.sentences[sid], c.first, c.last, marks.get(sid, ()))
+        body = sentences_html(art, cmp.sentences[sid], c.first, c.last, marks.get(sid, ()), notes=notes)
         tags = ""
         klass = "nc-cell"
         if row.claim_id is None:
@@ -296,16 +366,16 @@ def row_html(
                 f"↕ sentence {c.first + 1} of this source</span><br>"
             )
         extra = ""
-        if diff and row.claim_id is not None and reference is not None and c is not reference:
+        if reference is not None and c is reference:
+            tags += '<span class="nc-tag diff-ref">word diff reference</span><br>'
+        elif reference is not None:
             ref_text = cmp.article(reference.source_id).text[reference.start : reference.end]
-            extra = (
-                f"<details><summary>Word diff against {esc(reference.source_id)}</summary>"
-                f'<div class="diff">{word_diff_html(ref_text, art.text[c.start : c.end])}</div></details>'
-            )
+            heading = f'<span class="diff-lab">Word diff against {esc(reference.source_id)}</span>'
+            extra = f'<div class="diff">{heading}{word_diff_html(ref_text, art.text[c.start : c.end])}</div>'
         cells.append(f'<div class="{klass}">{tags}{body}{extra}</div>')
     return (
         f'<div class="nc-row {css}"{anchor} style="{_grid(len(sources))}">'
-        f'<div class="nc-lab">{label}</div>{"".join(cells)}</div>'
+        f'<div class="nc-lab">{label}</div>{"".join(cells)}{notes_html(notes)}</div>'
     )
 
 
@@ -316,7 +386,7 @@ def grid_html(
     sources: Sequence[str],
     marks: dict[str, list[Mark]],
     *,
-    diff: bool,
+    diff: str | None = None,
 ) -> str:
     """The whole block of rows (one ``st.html`` call), with a sticky header of source names."""
     unique = {(p.source_id, i) for p in cmp.unique for i in p.indices}
@@ -338,11 +408,24 @@ def claim_preview_html(cmp: Comparison, claim_id: int) -> str:
     )
     (status,) = row_statuses(cmp, [row], sources)
     marks = {sid: fact_marks(cmp, sid, sources) for sid in sources}
-    return legend_html() + grid_html(cmp, [row], [status], sources, marks, diff=False)
+    return legend_html() + grid_html(cmp, [row], [status], sources, marks)
 
 
 # --------------------------------------------------------------------------------------------------
 # A short table of compared facts
+
+
+def kinds_table_html(counts: Summary) -> str:
+    """Differences and omissions per kind of fact, as a small table beside the headline numbers."""
+    rows = "".join(
+        f"<tr><th>{label}</th><td>{counts.differences_by_kind.get(kind, 0)}</td>"
+        f"<td>{counts.by_kind.get(kind, 0) - counts.differences_by_kind.get(kind, 0)}</td></tr>"
+        for kind, label in (("number", "Numbers"), ("date", "Dates"), ("name", "Names"), ("quote", "Quotes"))
+    )
+    return (
+        '<table class="nc-kinds"><thead><tr><th></th><th>differences</th><th>omissions</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def facts_table_html(facts: Sequence[FactPair]) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import page, state
+from ui import page
 from ui.analysis import STATUS_LABELS, Status
-from ui.render import claim_preview_html, shorten
-from ui.tables import claims_table
+from ui.consensus import consensus_column
+from ui.jump import claim_jump
+from ui.tables import claims_table, source_columns
 
 page.header(
     "Claims",
@@ -23,8 +24,9 @@ if cmp is not None:
     if not cmp.claims:
         st.info("No passage is shared by two sources with the current settings.", icon=":material/info:")
     else:
-        frame = claims_table(cmp)
+        frame = consensus_column(claims_table(cmp), cmp)
         ids = list(cmp.source_ids)
+        column = source_columns(ids)  # source id -> its column (never one of the fixed columns)
         c1, c2, c3 = st.columns([3, 3, 2])
         query = c1.text_input(
             "Search the passages", key="claims_query", persist_state="session", placeholder="word or number"
@@ -43,10 +45,10 @@ if cmp is not None:
         shown = frame
         if query.strip():
             q = query.strip().lower()
-            hit = shown[ids].apply(lambda col: col.str.lower().str.contains(q, regex=False))
+            hit = shown[list(column.values())].apply(lambda col: col.str.lower().str.contains(q, regex=False))
             shown = shown[hit.any(axis=1)]
         for sid in must:
-            shown = shown[shown[sid] != ""]
+            shown = shown[shown[column[sid]] != ""]
         if agreement:
             shown = shown[shown["agreement"].isin(agreement)]
         st.caption(f"{len(shown)} of {len(frame)} claim groups")
@@ -63,7 +65,7 @@ if cmp is not None:
                 "sources": st.column_config.NumberColumn("sources", width="small"),
                 "differing facts": st.column_config.NumberColumn("differing", width="small"),
                 "conflicts": st.column_config.NumberColumn("conflicts", width="small"),
-                **{sid: st.column_config.TextColumn(sid, width="medium") for sid in ids},
+                **{col: st.column_config.TextColumn(col, width="medium") for col in column.values()},
             },
         )
         options = [int(c) for c in shown["claim"]]
@@ -73,17 +75,4 @@ if cmp is not None:
             if selected:
                 st.session_state["claims_jump"] = options[selected[0]]
         if options:
-            first = {c.claim_id: c.passages[0].text for c in cmp.claims}
-            c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
-            target = c1.selectbox(
-                "Open a claim side by side",
-                options,
-                key="claims_jump",
-                persist_state="session",
-                format_func=lambda cid: f"#{cid} — {shorten(first[cid], 100)}",
-            )
-            if c2.button("Show side by side", type="primary", icon=":material/view_column:", width="stretch"):
-                st.session_state[state.FOCUS_CLAIM] = target
-                st.switch_page("views/side_by_side.py")
-            page.styles()
-            st.html(claim_preview_html(cmp, target))
+            claim_jump(cmp, options, key="claims_jump", primary=True)

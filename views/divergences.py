@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import page, state
-from ui.analysis import ranked_divergences
-from ui.render import claim_preview_html, md_escape, shorten
+from ui import page
+from ui.analysis import DIFFERENCE, OMISSION, ranked_divergences
+from ui.jump import claim_jump
 from ui.tables import FACT_DISPLAY_ORDER, RELATION_LABELS, fact_column_config, facts_frame
+from ui.text import md_escape
 
 page.header(
     "Divergences",
@@ -27,7 +28,16 @@ if cmp is not None:
         )
     else:
         ids = list(cmp.source_ids)
-        c1, c2, c3, c4 = st.columns([2, 3, 3, 2], vertical_alignment="bottom")
+        c0, c1, c2, c3, c4 = st.columns([2, 2, 3, 3, 2], vertical_alignment="bottom")
+        categories = c0.multiselect(
+            "Category",
+            [DIFFERENCE, OMISSION],
+            key="div_category",
+            persist_state="session",
+            placeholder="differences and omissions",
+            format_func=lambda c: "differences" if c == DIFFERENCE else "omissions (one source only)",
+            help="Differences: both sources state the fact, differently. Omissions: only one states it.",
+        )
         kinds = c1.multiselect(
             "Kind",
             ["number", "date", "name", "quote"],
@@ -50,6 +60,8 @@ if cmp is not None:
         )
         facts = list(cmp.facts) if include_same else ranked_divergences(cmp.facts)
         frame = facts_frame(facts)
+        if categories:
+            frame = frame[frame["category"].isin([*categories, "same"])]
         if kinds:
             frame = frame[frame["kind"].isin(kinds)]
         if relations:
@@ -79,24 +91,12 @@ if cmp is not None:
             if st.session_state.get("div_jump") not in claims:
                 # Until a row is chosen, preview the claim of the table's first (most important) row.
                 st.session_state["div_jump"] = int(frame["claim"].iloc[0])
-            first = {c.claim_id: c.passages[0].text for c in cmp.claims}
-            c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
-            target = c1.selectbox(
-                "Open a claim side by side",
-                claims,
-                key="div_jump",
-                persist_state="session",
-                format_func=lambda c: f"#{c} — {shorten(first.get(c, ''), 100)}",
-            )
-            if c2.button("Show side by side", icon=":material/view_column:", width="stretch"):
-                st.session_state[state.FOCUS_CLAIM] = int(target)
-                st.switch_page("views/side_by_side.py")
+            note = ""
             if selected:
                 row = frame.iloc[selected[0]]
                 a, b = md_escape(row["source A"]), md_escape(row["source B"])
                 kind, relation = md_escape(row["kind"]), md_escape(row["relation"])
-                st.markdown(f"**{a}** vs **{b}** · {kind} · {relation}: {md_escape(row['what differs'])}")
-            page.styles()
-            st.html(claim_preview_html(cmp, int(target)))
+                note = f"**{a}** vs **{b}** · {kind} · {relation}: {md_escape(row['what differs'])}"
+            claim_jump(cmp, claims, key="div_jump", note=note)
         else:
             st.info("No compared fact matches these filters.", icon=":material/filter_alt_off:")

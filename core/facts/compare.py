@@ -1,311 +1,64 @@
-"""Extraction of a passage into facts, and pairing + relations between two aligned passages."""
+"""Pairing: which fact of one passage answers which fact of the aligned passage, and the FactPairs out.
+
+Extraction lives in ``extract``, the relation of two values in ``relations``; this module only decides
+the pairs (greedy by score, per kind) and emits one ``FactPair`` per pair and per unpaired fact.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from functools import lru_cache
+from itertools import pairwise
 from typing import TypeVar
 
 from core.facts import resources as R
-from core.facts.dates import DateMention, DateValue, Span, scan_dates
+from core.facts.dates import DateMention, DateValue
+from core.facts.extract import Analysis, analyse, date_fact, name_fact, number_fact, quote_fact
+from core.facts.measures import convert, convertible, is_generic_person, is_person
 from core.facts.names import (
     NameMention,
     Story,
     canonical,
-    find_abbreviations,
-    find_names,
     is_common_word,
     link_people,
+    names_for,
+    spelt_alike,
+    story_context,
 )
-from core.facts.numbers import NumberMention, NumberValue, find_numbers, fmt_number, measure_words
-from core.facts.quotes import QuoteMention, find_quotes, similarity
-from core.model import Fact, FactKind, FactPair, Passage, Relation
+from core.facts.numbers import NumberMention
+from core.facts.quotes import QuoteMention, content_overlap, similarity
+from core.facts.relations import date_relation, dates_comparable, number_relation, quote_relation
+from core.model import Article, Claim, Fact, FactKind, FactPair, Passage, Relation
 
-_PLACEHOLDER_YEAR = 2000
-_CONTEXT_WORD = re.compile(r"[A-Za-z]{3,}")
-_STOP_CONTEXT = frozenset(
-    {"the", "and", "that", "with", "from", "have", "has", "had", "were", "was", "for", "this"}
-)
+log = logging.getLogger(__name__)
 
 M = TypeVar("M")
+V = TypeVar("V")
+# (relation, fact of A or None, fact of B or None, explanation), in the order they are emitted.
+Row = tuple[Relation, Fact | None, Fact | None, str]
+
+_KIND_ORDER = {FactKind.NUMBER: 0, FactKind.DATE: 1, FactKind.NAME: 2, FactKind.QUOTE: 3}
 
 
-# ------------------------------------------------------------------------------------------------
-# Extraction
-# ------------------------------------------------------------------------------------------------
+NOT_COMPARED = "not compared: comparing these two values failed (logged)"
 
 
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    """Everything extracted from one passage (offsets into ``passage.text``)."""
-
-    passage: Passage
-    dates: tuple[DateMention, ...]
-    numbers: tuple[NumberMention, ...]
-    names: tuple[NameMention, ...]
-    quotes: tuple[QuoteMention, ...]
-    aliases: tuple[tuple[str, str], ...]
-
-
-@lru_cache(maxsize=2048)
-def analyse(passage: Passage, published: dt.date | None = None, with_names: bool = True) -> Analysis:
-    """Extract dates, numbers, names and quotes of one passage (cached per passage).
-
-    Args:
-        passage: The passage.
-        published: Publication date of its article, for relative dates.
-        with_names: Run spaCy NER (the only slow part).
-
-    Returns:
-        The passage's :class:`Analysis`.
-    """
-    text = passage.text
-    dates, rejected = scan_dates(text, published=published)
-    quotes = find_quotes(text)
-    exclude = [(d.start, d.end) for d in dates] + rejected
-    numbers = find_numbers(text, exclude=exclude)
-    names = find_names(text) if with_names else []
-    aliases = tuple(sorted(find_abbreviations(text).items()))
-    return Analysis(passage, tuple(dates), tuple(numbers), tuple(names), tuple(quotes), aliases)
-
-
-def _fact(kind: FactKind, p: Passage, span: tuple[int, int], fields: tuple[str, str, str]) -> Fact:
-    """Build a Fact from passage-relative ``span`` and (value, norm, detail)."""
-    start, end = span
-    return Fact(kind, p.source_id, p.start + start, p.start + end, p.text[start:end], *fields)
-
-
-def date_detail(v: DateValue) -> str:
-    """Detail string of a date fact: granularity, mod, whether the year is stated."""
-    if v.relative:
-        year = "unresolved (no publication date)"
-    elif not v.year_stated:
-        year = "not stated" + (" (inferred from publication date)" if v.inferred else "")
-    else:
-        year = "stated" + (" (relative to publication date)" if v.inferred else "")
-    return f"{v.granularity}; mod={v.mod or '-'}; year {year}"
-
-
-def date_fact(m: DateMention, p: Passage) -> Fact:
-    """Turn a date mention into a :class:`Fact` with article offsets."""
-    span = m.value.span()
-    norm = f"{span[0].isoformat()}/{span[1].isoformat()}" if span else m.value.timex
-    return _fact(FactKind.DATE, p, (m.start, m.end), (m.value.label, norm, date_detail(m.value)))
-
-
-def number_detail(v: NumberValue) -> str:
-    """Detail string of a number fact: what it counts, qualifier and soft reading."""
-    soft = f"[{fmt_number(v.soft_low)},{fmt_number(v.soft_high)}]"
-    return f"{v.measure or '?'}; qualifier={v.qualifier_text or 'none'}; reading={soft}"
-
-
-def number_fact(m: NumberMention, p: Passage) -> Fact:
-    """Turn a number mention into a :class:`Fact` with article offsets."""
-    v = m.value
-    return _fact(FactKind.NUMBER, p, (m.start, m.end), (v.display, v.interval, number_detail(v)))
-
-
-def name_fact(m: NameMention, p: Passage, aliases: dict[str, str], key: str | None = None) -> Fact:
-    """Turn a name mention into a :class:`Fact`; norm is the canonical name (abbreviation if known)."""
-    key = key or canonical(m.name, m.label, aliases)
-    abbr = next((a for a in aliases if a.casefold() == key), None)
-    if abbr:
-        value, norm = f"{aliases[abbr]} ({abbr})", abbr
-    else:
-        value, norm = m.name, m.name
-    return _fact(FactKind.NAME, p, (m.start, m.end), (value, norm, m.label))
-
-
-def quote_fact(m: QuoteMention, p: Passage) -> Fact:
-    """Turn a quote mention into a :class:`Fact`."""
-    return _fact(FactKind.QUOTE, p, (m.start, m.end), (m.inner, m.wording, "speech" if m.speech else "term"))
-
-
-def facts_of(an: Analysis) -> tuple[Fact, ...]:
-    """All facts of an analysis, in text order."""
-    p = an.passage
-    aliases = dict(an.aliases)
-    facts = [number_fact(m, p) for m in an.numbers]
-    facts += [date_fact(m, p) for m in an.dates]
-    facts += [name_fact(m, p, aliases) for m in an.names]
-    facts += [quote_fact(m, p) for m in an.quotes]
-    facts.sort(key=lambda f: (f.start, f.end))
-    return tuple(facts)
-
-
-# ------------------------------------------------------------------------------------------------
-# Relations
-# ------------------------------------------------------------------------------------------------
-
-_MIRROR = {
-    Relation.MORE_SPECIFIC: Relation.LESS_SPECIFIC,
-    Relation.LESS_SPECIFIC: Relation.MORE_SPECIFIC,
-}
-
-
-def mirror(r: Relation) -> Relation:
-    """The relation seen from the other side."""
-    return _MIRROR.get(r, r)
-
-
-def span_relation(a: Span, b: Span) -> Relation:
-    """Relation of two closed day spans: same, more/less specific (containment), overlap or conflict."""
-    if a == b:
-        return Relation.SAME
-    if a[1] < b[0] or b[1] < a[0]:
-        return Relation.CONFLICT
-    if b[0] <= a[0] and a[1] <= b[1]:
-        return Relation.MORE_SPECIFIC
-    if a[0] <= b[0] and b[1] <= a[1]:
-        return Relation.LESS_SPECIFIC
-    return Relation.OVERLAP
-
-
-def _fmt_span(s: Span) -> str:
-    return s[0].isoformat() if s[0] == s[1] else f"{s[0].isoformat()}..{s[1].isoformat()}"
-
-
-_FINE = frozenset({"day", "week", "month", "season"})
-
-
-def date_relation(a: DateValue, b: DateValue, src_a: str = "A", src_b: str = "B") -> tuple[Relation, str]:
-    """Relation of two dates from A's point of view, with a plain-words explanation.
-
-    Args:
-        a, b: The two date values.
-        src_a, src_b: Source ids, for the explanation.
-
-    Returns:
-        (relation, explanation).
-    """
-    la, lb = a.label, b.label
-    if a.relative or b.relative:
-        if a.relative and a.relative == b.relative:
-            return Relation.SAME, f"same relative date: {a.relative}"
-        return (
-            Relation.OVERLAP,
-            f"{la} vs {lb}: a relative date cannot be resolved without a publication date",
-        )
-    a_has, b_has = a.year is not None, b.year is not None
-    if a_has and b_has and a.year_stated == b.year_stated:
-        sa, sb = a.span(), b.span()
-        if sa is None or sb is None:  # defensive: a value with a year always has a span
-            return Relation.OVERLAP, f"{la} vs {lb}"
-        return _span_explained(span_relation(sa, sb), (sa, sb), (la, lb), (src_a, src_b))
-    if a.year_stated and b.year_stated:  # a decade ("the 1960s") has years but no single one
-        sa, sb = a.span(), b.span()
-        if sa is None or sb is None:
-            return Relation.OVERLAP, f"{la} vs {lb}"
-        return _span_explained(span_relation(sa, sb), (sa, sb), (la, lb), (src_a, src_b))
-    if not a.year_stated and not b.year_stated:
-        sa, sb = a.span(_PLACEHOLDER_YEAR), b.span(_PLACEHOLDER_YEAR)
-        if sa is None or sb is None:  # pragma: no cover
-            return Relation.OVERLAP, f"{la} vs {lb}"
-        r = span_relation(sa, sb)
-        return _span_explained(r, (sa, sb), (la, lb), (src_a, src_b), " (year stated in neither)")
-    # Exactly one side states the year: compare with that year assumed on the other side.
-    stated, other, stated_is_a = (a, b, True) if a.year_stated else (b, a, False)
-    src_stated, src_other = (src_a, src_b) if stated_is_a else (src_b, src_a)
-    year = stated.year
-    if year is None:
-        # A decade ("the 1960s") states years but no single one to lend the other side ("December").
-        return Relation.OVERLAP, f"{la} vs {lb}: no year in {src_other} to compare with {stated.label}"
-    so = replace(other, year=year, year_stated=True, inferred=False).span()
-    ss = stated.span()
-    if ss is None or so is None:  # defensive: both have a year here
-        return Relation.OVERLAP, f"{la} vs {lb}"
-    r = span_relation(ss, so)  # from the stated side's point of view
-    inferred_note = ""
-    if other.inferred and other.year is not None and other.year != year:
-        inferred_note = f"; {src_other}'s year inferred as {other.year} from its publication date"
-    if r == Relation.SAME:
-        rel = Relation.MORE_SPECIFIC
-        text = f"year stated only in {src_stated}: {year}{inferred_note}"
-    elif r == Relation.MORE_SPECIFIC:
-        rel = Relation.MORE_SPECIFIC
-        text = (
-            f"{src_stated} is more specific: {stated.label} vs {other.label} (year not stated){inferred_note}"
-        )
-    elif r == Relation.CONFLICT and stated.granularity in _FINE and other.granularity in _FINE:
-        rel = Relation.CONFLICT
-        text = (
-            f"{stated.label} vs {other.label}: different {'day' if stated.granularity == 'day' else 'month'}"
-        )
-        text += f" (year stated only in {src_stated}){inferred_note}"
-    else:
-        rel = Relation.OVERLAP
-        text = f"{stated.label} vs {other.label}: year stated only in {src_stated}{inferred_note}"
-    return (rel if stated_is_a else mirror(rel)), text
-
-
-def _span_explained(
-    r: Relation, spans: tuple[Span, Span], labels: tuple[str, str], sources: tuple[str, str], note: str = ""
+def _relate(
+    relation: Callable[..., tuple[Relation, str]], a: V, b: V, *, src_a: str, src_b: str
 ) -> tuple[Relation, str]:
-    (sa, sb), (la, lb), (src_a, src_b) = spans, labels, sources
-    if r == Relation.SAME:
-        return r, f"same date: {la}" + (f" / {lb}" if lb != la else "") + note
-    if r == Relation.CONFLICT:
-        return r, f"{la} vs {lb}: disjoint ({_fmt_span(sa)} vs {_fmt_span(sb)}){note}"
-    if r == Relation.MORE_SPECIFIC:
-        return r, f"{src_a} is more specific: {la} lies within {lb}{note}"
-    if r == Relation.LESS_SPECIFIC:
-        return r, f"{src_b} is more specific: {lb} lies within {la}{note}"
-    return r, f"{la} vs {lb}: overlapping ({_fmt_span(sa)} vs {_fmt_span(sb)}){note}"
-
-
-def _measure_label(a: NumberValue, b: NumberValue) -> str:
-    if a.measure == b.measure or not b.measure:
-        return a.measure
-    if not a.measure:
-        return b.measure
-    return f"{a.measure}/{b.measure}"
-
-
-def number_relation(a: NumberValue, b: NumberValue) -> tuple[Relation, str]:
-    """Relation of two numbers from A's point of view, with a plain-words explanation.
-
-    Same stated figure -> same (qualifier differences are noted, except a lower vs an upper bound,
-    which conflict). Otherwise the soft readings decide: disjoint -> conflict, containment ->
-    more/less specific, else overlap. See README ("How bounds compare").
-    """
-    count = None if a.vague else a.nominal
-    unit = "/".join(measure_words(u, count) for u in _measure_label(a, b).split("/") if u)
-    what = f" {unit}" if unit and unit != "percent" and not unit.startswith("money:") else ""
-    la, lb = a.label, b.label
-    if a.vague and b.vague and a.qualifier_text == b.qualifier_text:
-        return Relation.SAME, f"same amount: {la}{what}"
-    if not a.vague and not b.vague and a.nominal == b.nominal and a.nominal_high == b.nominal_high:
-        if {a.qualifier, b.qualifier} == {R.LOWER, R.UPPER}:
-            return Relation.CONFLICT, f"{la} vs {lb}{what}: one is a lower, the other an upper bound"
-        note = (
-            ""
-            if a.qualifier == b.qualifier
-            else f" (qualifier: {a.qualifier_text or 'none'} vs {b.qualifier_text or 'none'})"
-        )
-        return Relation.SAME, f"same figure: {fmt_number(a.nominal)}{what}{note}"
-    disjoint = a.soft_high < b.soft_low or b.soft_high < a.soft_low
-    if disjoint:
-        hard_ok = not (a.high < b.low or b.high < a.low)
-        text = f"{la} vs {lb}{what}: disjoint"
-        if hard_ok:
-            lo, hi = sorted((a.nominal, b.nominal))
-            pct = (hi - lo) / lo * 100 if lo else math.inf
-            text += f" (bounds are logically compatible, but the figures differ by {pct:.0f}%)"
-        return Relation.CONFLICT, text
-    if b.soft_low <= a.soft_low and a.soft_high <= b.soft_high:
-        return Relation.MORE_SPECIFIC, f"{la}{what} lies within {lb}"
-    if a.soft_low <= b.soft_low and b.soft_high <= a.soft_high:
-        return Relation.LESS_SPECIFIC, f"{lb}{what} lies within {la}"
-    return Relation.OVERLAP, f"{la} vs {lb}{what}: compatible but different figures"
-
-
-# ------------------------------------------------------------------------------------------------
-# Pairing
-# ------------------------------------------------------------------------------------------------
+    """``relation(a, b, src_a=, src_b=)``; an exception costs this one pair, never the comparison: the pair
+    is logged and marked (overlap, "not compared: ...") so the reader still sees both values."""
+    try:
+        return relation(a, b, src_a=src_a, src_b=src_b)
+    except Exception:  # any bug in one pair must not take the comparison down
+        log.exception("%s failed on %r vs %r", getattr(relation, "__name__", relation), a, b)
+        return Relation.OVERLAP, NOT_COMPARED
 
 
 def _greedy(
@@ -332,22 +85,28 @@ def _greedy(
     return pairs, set(range(len(left))) - used_l, set(range(len(right))) - used_r
 
 
-def _generic_persons(m: str) -> bool:
-    return m in {"soldiers", "people"}
+# ------------------------------------------------------------------------------------------------
+# Numbers
+# ------------------------------------------------------------------------------------------------
 
 
 def _number_score(a: NumberMention, b: NumberMention, rel_a: float, rel_b: float) -> float | None:
+    """How well two figures answer each other (None: they may not pair). Same measure first; person
+    counts of different kinds pair only when their figures are close; units of one dimension convert."""
     va, vb = a.value, b.value
+    if va.tally or vb.tally:  # a tally answers only a tally
+        if not (va.tally and vb.tally):
+            return None
+        return 4.0 if (va.nominal, va.nominal_high) == (vb.nominal, vb.nominal_high) else 3.0
     ma, mb = va.measure, vb.measure
-    x, y = max(va.nominal, 1e-9), max(vb.nominal, 1e-9)
+    y_nominal = convert(vb.nominal, mb, ma) if convertible(ma, mb) else vb.nominal
+    x, y = max(va.nominal, 1e-9), max(y_nominal, 1e-9)
     dist = abs(math.log10(x / y))
     closeness = 1.0 / (1.0 + dist)
     equal = va.nominal == vb.nominal
-    if ma and ma == mb:
+    if (ma and ma == mb) or convertible(ma, mb):
         base = 3.0
-    elif (
-        ma in R.PERSON_MEASURES and mb in R.PERSON_MEASURES and (_generic_persons(ma) or _generic_persons(mb))
-    ):
+    elif is_person(ma) and is_person(mb) and (is_generic_person(ma) or is_generic_person(mb)):
         if dist > 0.5 and not equal:
             return None
         base = 1.0
@@ -360,18 +119,51 @@ def _number_score(a: NumberMention, b: NumberMention, rel_a: float, rel_b: float
     return base + closeness + 0.3 * (1 - abs(rel_a - rel_b))
 
 
+def _pos(text: str, m: DateMention | NumberMention) -> float:
+    return m.start / max(1, len(text))
+
+
+def _pair_numbers(a: Analysis, b: Analysis) -> tuple[list[tuple[int, int]], set[int], set[int]]:
+    ta, tb = a.passage.text, b.passage.text
+    return _greedy(a.numbers, b.numbers, lambda x, y: _number_score(x, y, _pos(ta, x), _pos(tb, y)))
+
+
+def _number_rows(a: Analysis, b: Analysis) -> list[Row]:
+    pa, pb = a.passage, b.passage
+    pairs, left_a, left_b = _pair_numbers(a, b)
+    matched: list[Row] = []
+    for i, j in pairs:
+        r, why = _relate(
+            number_relation, a.numbers[i].value, b.numbers[j].value, src_a=pa.source_id, src_b=pb.source_id
+        )
+        matched.append((r, number_fact(a.numbers[i], pa), number_fact(b.numbers[j], pb), why))
+    only_a = [number_fact(a.numbers[i], pa) for i in sorted(left_a)]
+    only_b = [number_fact(b.numbers[j], pb) for j in sorted(left_b)]
+    return _with_leftovers(matched, only_a, only_b, _only_value, src_a=pa.source_id, src_b=pb.source_id)
+
+
+# ------------------------------------------------------------------------------------------------
+# Dates
+# ------------------------------------------------------------------------------------------------
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the sentence around a mention (a passage may hold two or three sentences)."""
-    left = max(text.rfind(". ", 0, start), text.rfind("? ", 0, start), text.rfind("! ", 0, start))
-    right_cands = [k for k in (text.find(". ", end), text.find("? ", end), text.find("! ", end)) if k >= 0]
-    return left + 1, (min(right_cands) if right_cands else len(text))
+    """Bounds of the sentence around a mention (a passage may hold two or three sentences), at most
+    ``CONTEXT_CHARS`` either side: a text with no sentence end must not cost a scan of all of it for
+    every mention."""
+    lo, hi = max(0, start - R.CONTEXT_CHARS), min(len(text), end + R.CONTEXT_CHARS)
+    left = max(text.rfind(". ", lo, start), text.rfind("? ", lo, start), text.rfind("! ", lo, start))
+    ends = [
+        k for k in (text.find(". ", end, hi), text.find("? ", end, hi), text.find("! ", end, hi)) if k >= 0
+    ]
+    return (left + 1 if left >= 0 else lo), (min(ends) if ends else hi)
 
 
 def _context(text: str, start: int, end: int) -> set[str]:
     """Content words of the sentence around a mention."""
     left, right = _sentence_bounds(text, start, end)
-    words = _CONTEXT_WORD.findall(text[left:start]) + _CONTEXT_WORD.findall(text[end:right])
-    return {w.lower() for w in words} - _STOP_CONTEXT
+    words = R.CONTEXT_WORD.findall(text[left:start]) + R.CONTEXT_WORD.findall(text[end:right])
+    return {w.lower() for w in words} - R.STOP_CONTEXT
 
 
 def _measures_near(an: Analysis, start: int, end: int) -> set[str]:
@@ -380,16 +172,18 @@ def _measures_near(an: Analysis, start: int, end: int) -> set[str]:
     return {m.value.measure for m in an.numbers if left <= m.start < right and m.value.measure}
 
 
-def _pos(text: str, m: DateMention | NumberMention) -> float:
-    return m.start / max(1, len(text))
-
-
 def _pair_dates(a: Analysis, b: Analysis) -> tuple[list[tuple[int, int, Relation, str]], set[int], set[int]]:
     ta, tb = a.passage.text, b.passage.text
+    src_a, src_b = a.passage.source_id, b.passage.source_id
     rels: dict[tuple[int, int], tuple[Relation, str]] = {}
-    for i, x in enumerate(a.dates):
-        for j, y in enumerate(b.dates):
-            rels[(i, j)] = date_relation(x.value, y.value, a.passage.source_id, b.passage.source_id)
+
+    def rel(i: int, j: int) -> tuple[Relation, str]:  # only for pairs that may pair at all
+        if (i, j) not in rels:
+            rels[(i, j)] = _relate(
+                date_relation, a.dates[i].value, b.dates[j].value, src_a=src_a, src_b=src_b
+            )
+        return rels[(i, j)]
+
     ctx_a = [_context(ta, m.start, m.end) for m in a.dates]
     ctx_b = [_context(tb, m.start, m.end) for m in b.dates]
 
@@ -405,22 +199,45 @@ def _pair_dates(a: Analysis, b: Analysis) -> tuple[list[tuple[int, int, Relation
     # One greedy pass: the sentence context decides which mention answers which (a UN report's date
     # pairs with the other outlet's UN report date, not with a conviction year in the next sentence);
     # agreeing values break ties; a conflicting pair needs a clearly shared context or no alternative.
-    single = len(a.dates) == 1 and len(b.dates) == 1
+    def sort(v: DateValue) -> tuple[bool, str]:
+        return v.granularity == "time", v.zone  # a time of day never answers a date, nor another zone's time
+
+    sorts_a = Counter(sort(m.value) for m in a.dates)
+    sorts_b = Counter(sort(m.value) for m in b.dates)
 
     def score(x: int, y: int) -> float | None:
-        r = rels[(x, y)][0]
+        va, vb = a.dates[x].value, b.dates[y].value
+        if sort(va) != sort(vb):
+            return None
+        single = sorts_a[sort(va)] == 1 and sorts_b[sort(vb)] == 1
         c = closeness(x, y)
+        if not dates_comparable(va, vb):
+            return 0.05 + c  # "yesterday" vs "on Monday": consumed, shown as neither conflict nor "only in"
+        r = rel(x, y)[0]
         if r == Relation.CONFLICT:
             return c if single or c >= 1.2 else None
         return {Relation.SAME: 1.0, Relation.OVERLAP: 0.3}.get(r, 0.6) + c
 
     pairs, left_a, left_b = _greedy(list(range(len(a.dates))), list(range(len(b.dates))), score)
-    return [(i, j, *rels[(i, j)]) for i, j in pairs], left_a, left_b
+    return [(i, j, *rel(i, j)) for i, j in pairs], left_a, left_b
 
 
-def _pair_numbers(a: Analysis, b: Analysis) -> tuple[list[tuple[int, int]], set[int], set[int]]:
-    ta, tb = a.passage.text, b.passage.text
-    return _greedy(a.numbers, b.numbers, lambda x, y: _number_score(x, y, _pos(ta, x), _pos(tb, y)))
+def _date_rows(a: Analysis, b: Analysis) -> list[Row]:
+    pa, pb = a.passage, b.passage
+    pairs, left_a, left_b = _pair_dates(a, b)
+    matched: list[Row] = [
+        (r, date_fact(a.dates[i], pa), date_fact(b.dates[j], pb), why)
+        for i, j, r, why in pairs
+        if dates_comparable(a.dates[i].value, b.dates[j].value)
+    ]
+    only_a = [date_fact(a.dates[i], pa) for i in sorted(left_a)]
+    only_b = [date_fact(b.dates[j], pb) for j in sorted(left_b)]
+    return _with_leftovers(matched, only_a, only_b, _only_value, src_a=pa.source_id, src_b=pb.source_id)
+
+
+# ------------------------------------------------------------------------------------------------
+# Quotes
+# ------------------------------------------------------------------------------------------------
 
 
 def _pair_quotes(a: Analysis, b: Analysis) -> tuple[list[tuple[int, int]], set[int], set[int]]:
@@ -429,23 +246,31 @@ def _pair_quotes(a: Analysis, b: Analysis) -> tuple[list[tuple[int, int]], set[i
         contained = (
             len(x.wording) >= 8 and len(y.wording) >= 8 and (x.wording in y.wording or y.wording in x.wording)
         )
-        return s if s >= R.QUOTE_MATCH_RATIO or contained else None
+        if s >= R.QUOTE_MATCH_RATIO or contained:
+            return s
+        # A statement reworded between outlets: both quoted speech, sharing most content words.
+        overlap = content_overlap(x.wording, y.wording) if x.speech and y.speech else 0.0
+        return 0.5 * overlap if overlap >= R.QUOTE_CONTENT_OVERLAP else None
 
     return _greedy(a.quotes, b.quotes, score)
 
 
-def quote_relation(a: QuoteMention, b: QuoteMention) -> tuple[Relation, str]:
-    """Relation of two matched quotes: same wording, an excerpt of the other, or reworded."""
-    if a.wording == b.wording:
-        return Relation.SAME, "same wording"
-    if a.wording in b.wording:
-        return Relation.LESS_SPECIFIC, f"shorter excerpt in A: “{a.inner}” vs “{b.inner}”"
-    if b.wording in a.wording:
-        return Relation.MORE_SPECIFIC, f"shorter excerpt in B: “{a.inner}” vs “{b.inner}”"
-    return (
-        Relation.OVERLAP,
-        f"wording differs (similarity {similarity(a.wording, b.wording):.2f}): “{a.inner}” vs “{b.inner}”",
-    )
+def _quote_rows(a: Analysis, b: Analysis) -> list[Row]:
+    pa, pb = a.passage, b.passage
+    pairs, left_a, left_b = _pair_quotes(a, b)
+    matched: list[Row] = []
+    for i, j in pairs:
+        r, why = _relate(quote_relation, a.quotes[i], b.quotes[j], src_a=pa.source_id, src_b=pb.source_id)
+        matched.append((r, quote_fact(a.quotes[i], pa), quote_fact(b.quotes[j], pb), why))
+    # Only quoted speech is worth an "only in": a quoted term ("so-called") is compared when matched.
+    only_a = [quote_fact(a.quotes[i], pa) for i in sorted(left_a) if a.quotes[i].speech]
+    only_b = [quote_fact(b.quotes[j], pb) for j in sorted(left_b) if b.quotes[j].speech]
+    return _with_leftovers(matched, only_a, only_b, _only_quoted, src_a=pa.source_id, src_b=pb.source_id)
+
+
+# ------------------------------------------------------------------------------------------------
+# Names
+# ------------------------------------------------------------------------------------------------
 
 
 def _story_names(an: Analysis, story: Story | None) -> tuple[NameMention, ...]:
@@ -468,7 +293,8 @@ def _names(
 
 
 def _find_name(text: str, m: NameMention, key: str, aliases: dict[str, str]) -> NameMention | None:
-    """Find a name (or its surname / other abbreviation form) in the other side's text."""
+    """Find a name (or its surname / other abbreviation form) in the other side's text; failing that, a
+    near spelling of it ("Gilreat" for "Gilreath")."""
     forms = [m.name]
     if m.label == "PERSON" and " " in m.name:
         forms.append(m.name.rsplit(" ", 1)[1])
@@ -481,7 +307,157 @@ def _find_name(text: str, m: NameMention, key: str, aliases: dict[str, str]) -> 
         hit = re.search(rf"(?<![\w]){re.escape(form)}(?![\w])", text)
         if hit:
             return NameMention(hit.start(), hit.end(), hit.group(0), m.label, form)
+    for form in forms[:2]:
+        near = _near_spelling(text, replace(m, name=form))
+        if near is not None:
+            s, e = near
+            return NameMention(s, e, text[s:e], m.label, text[s:e])
     return None
+
+
+_CAPITALISED = re.compile(r"[A-Z][\w'’-]+")
+
+
+@lru_cache(maxsize=1024)
+def _capitalised(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the capitalised words of a passage (each passage is searched for many names)."""
+    return tuple((w.start(), w.end()) for w in _CAPITALISED.finditer(text))
+
+
+def _near_spelling(text: str, m: NameMention) -> tuple[int, int] | None:
+    """Span of a run of capitalised words in ``text`` that spells ``m.name`` slightly differently (see
+    :func:`_spelt_differently`)."""
+    k = len(m.name.split())
+    first = m.name[:1].casefold()
+    words = _capitalised(text)
+    for i in range(len(words) - k + 1):
+        run = words[i : i + k]
+        s, e = run[0][0], run[-1][1]
+        # Cheap tests first: same initial, about the same length, single spaces between the words.
+        if text[s].casefold() != first or abs((e - s) - len(m.name)) > R.SPELLING_EDITS_LONG * k:
+            continue
+        if any(text[x[1] : y[0]] != " " for x, y in pairwise(run)):
+            continue
+        if _spelt_differently(m, replace(m, name=text[s:e])):
+            return s, e
+    return None
+
+
+def _spelt_differently(a: NameMention, b: NameMention) -> bool:
+    """One name written two ways. People: the names, or their last words, are near spellings
+    ("Gilreat" / "Gilreath"). Places and organisations only by a letter or two swapped for others in
+    a name of the same length, as transliterations do ("Marrakesh" / "Marrakech"): a letter more or
+    less usually makes another entity ("Angeles" / "Angels")."""
+    if a.label == b.label == "PERSON":
+        return spelt_alike(a.name, b.name) or spelt_alike(
+            a.name.rsplit(" ", 1)[-1], b.name.rsplit(" ", 1)[-1]
+        )
+    x, y = a.name.casefold(), b.name.casefold()
+    return (
+        len(x) == len(y) >= R.SPELLING_TRANSLITERATION_MIN
+        and " " not in x
+        and x[-1] == y[-1]  # "Somalia" / "Somalis" is a country and its people
+        and spelt_alike(x, y)
+    )
+
+
+def _link_spellings(na: dict[str, NameMention], nb: dict[str, NameMention]) -> None:
+    """Give a name that only one side's NER spelt one way the key of the other side's spelling."""
+    for key_a, ma in list(na.items()):
+        if key_a in nb:
+            continue
+        last_a = ma.name.rsplit(" ", 1)[-1][:1].casefold()
+        for key_b, mb in list(nb.items()):
+            if key_b in na or mb.name.rsplit(" ", 1)[-1][:1].casefold() != last_a:
+                continue  # a near spelling keeps the (last) word's initial
+            if _spelt_differently(ma, mb):
+                nb[key_a] = nb.pop(key_b)
+                break
+
+
+def _name_rows(a: Analysis, b: Analysis, story: Story | None) -> list[Row]:
+    pa, pb = a.passage, b.passage
+    sa, sb = pa.source_id, pb.source_id
+    aliases = (dict(story.aliases) if story else {}) | dict(a.aliases) | dict(b.aliases)
+    names_a, names_b = _story_names(a, story), _story_names(b, story)
+    keys = [(canonical(m.name, m.label, aliases), m.label) for m in (*names_a, *names_b)]
+    people = link_people(keys)
+    na, nb = _names(names_a, aliases, people), _names(names_b, aliases, people)
+    _link_spellings(na, nb)
+    # NER recall differs between two wordings of the same sentence: before calling a name "only in"
+    # one side, look for it (or a person's surname, or the abbreviation's other form) in the other text.
+    for key, ma in list(na.items()):
+        if key not in nb:
+            found = _find_name(pb.text, ma, key, aliases)
+            if found is not None:
+                nb[key] = found
+    for key, mb in list(nb.items()):
+        if key not in na:
+            found = _find_name(pa.text, mb, key, aliases)
+            if found is not None:
+                na[key] = found
+    rows: list[Row] = []
+    for key, ma in sorted(na.items(), key=lambda kv: kv[1].start):
+        fa = name_fact(ma, pa, aliases, key)
+        if key in nb:
+            mb = nb[key]
+            fb = name_fact(mb, pb, aliases, key)
+            if _spelt_differently(ma, mb):
+                rows.append((Relation.OVERLAP, fa, fb, f"same name spelt differently: {ma.name} / {mb.name}"))
+                continue
+            why = "same entity" if ma.name == mb.name else f"same entity: {ma.name} / {mb.name}"
+            rows.append((Relation.SAME, fa, fb, why))
+        elif ma.label in R.ONLY_IN_NAME_LABELS:
+            rows.append((Relation.ONLY_IN_A, fa, None, f"{ma.label} named only in {sa}: {fa.value}"))
+    for key, mb in nb.items():
+        if key not in na and mb.label in R.ONLY_IN_NAME_LABELS:
+            fb = name_fact(mb, pb, aliases, key)
+            rows.append((Relation.ONLY_IN_B, None, fb, f"{mb.label} named only in {sb}: {fb.value}"))
+    return rows
+
+
+# ------------------------------------------------------------------------------------------------
+# Emitting pairs
+# ------------------------------------------------------------------------------------------------
+
+
+def _only_value(src: str, f: Fact) -> str:
+    return f"only in {src}: {f.value}"
+
+
+def _only_quoted(src: str, f: Fact) -> str:
+    del f
+    return f"quoted only in {src}"
+
+
+def _with_leftovers(
+    matched: Iterable[Row],
+    only_a: Iterable[Fact],
+    only_b: Iterable[Fact],
+    why_only: Callable[[str, Fact], str],
+    *,
+    src_a: str,
+    src_b: str,
+) -> list[Row]:
+    """Matched rows, then one ``only_in_a`` row per unpaired fact of A, then one per unpaired fact of B."""
+    rows = list(matched)
+    rows += [(Relation.ONLY_IN_A, f, None, why_only(src_a, f)) for f in only_a]
+    rows += [(Relation.ONLY_IN_B, None, f, why_only(src_b, f)) for f in only_b]
+    return rows
+
+
+def _emit(
+    claim_id: int, pa: Passage, pb: Passage, kinds: Iterable[tuple[FactKind, list[Row]]]
+) -> tuple[FactPair, ...]:
+    """FactPairs of all rows, ordered by kind, then by the position of the fact in its passage."""
+    out: list[tuple[int, int, FactPair]] = []
+    for kind, rows in kinds:
+        for rel, fa, fb, why in rows:
+            order = fa.start - pa.start if fa is not None else (fb.start - pb.start if fb is not None else 0)
+            pair = FactPair(claim_id, pa.source_id, pb.source_id, kind, rel, fa, fb, why)
+            out.append((_KIND_ORDER[kind], order, pair))
+    out.sort(key=lambda t: (t[0], t[1]))
+    return tuple(fp for _, _, fp in out)
 
 
 def compare_analyses(
@@ -495,87 +471,91 @@ def compare_analyses(
         story: Story-wide abbreviations and lower-case vocabulary (see ``names.Story``), when known.
 
     Returns:
-        FactPairs for every fact of both sides (see ``compare_passages``).
+        FactPairs for every fact of both sides (see ``core.facts.compare_passages``).
     """
-    pa, pb = a.passage, b.passage
-    sa, sb = pa.source_id, pb.source_id
-    out: list[tuple[int, FactPair]] = []
+    return _emit(
+        claim_id,
+        a.passage,
+        b.passage,
+        [
+            (FactKind.NUMBER, _number_rows(a, b)),
+            (FactKind.DATE, _date_rows(a, b)),
+            (FactKind.NAME, _name_rows(a, b, story)),
+            (FactKind.QUOTE, _quote_rows(a, b)),
+        ],
+    )
 
-    def pair(kind: FactKind, rel: Relation, fa: Fact | None, fb: Fact | None, why: str) -> None:
-        order = fa.start - pa.start if fa is not None else (fb.start - pb.start if fb is not None else 0)
-        out.append((order, FactPair(claim_id, sa, sb, kind, rel, fa, fb, why)))
 
-    # numbers
-    pairs, left_a, left_b = _pair_numbers(a, b)
-    for i, j in pairs:
-        r, why = number_relation(a.numbers[i].value, b.numbers[j].value)
-        pair(FactKind.NUMBER, r, number_fact(a.numbers[i], pa), number_fact(b.numbers[j], pb), why)
-    for i in sorted(left_a):
-        f = number_fact(a.numbers[i], pa)
-        pair(FactKind.NUMBER, Relation.ONLY_IN_A, f, None, f"only in {sa}: {f.value}")
-    for j in sorted(left_b):
-        f = number_fact(b.numbers[j], pb)
-        pair(FactKind.NUMBER, Relation.ONLY_IN_B, None, f, f"only in {sb}: {f.value}")
+def compare_passages(
+    claim_id: int,
+    a: Passage,
+    b: Passage,
+    *,
+    published_a: dt.date | None = None,
+    published_b: dt.date | None = None,
+    story: Story | None = None,
+) -> tuple[FactPair, ...]:
+    """Compare the facts of two aligned passages.
 
-    # dates
-    dpairs, dleft_a, dleft_b = _pair_dates(a, b)
-    for i, j, r, why in dpairs:
-        pair(FactKind.DATE, r, date_fact(a.dates[i], pa), date_fact(b.dates[j], pb), why)
-    for i in sorted(dleft_a):
-        f = date_fact(a.dates[i], pa)
-        pair(FactKind.DATE, Relation.ONLY_IN_A, f, None, f"only in {sa}: {f.value}")
-    for j in sorted(dleft_b):
-        f = date_fact(b.dates[j], pb)
-        pair(FactKind.DATE, Relation.ONLY_IN_B, None, f, f"only in {sb}: {f.value}")
+    Args:
+        claim_id: Claim group id copied into every pair.
+        a, b: The two passages (source A and source B).
+        published_a, published_b: Publication dates of their articles, when known.
+        story: Story-wide context from ``story_context(article texts)``: abbreviations defined in any
+            article, and words the story writes in lower case (a sentence-initial "Commuters" is no name).
 
-    # names
-    aliases = (dict(story.aliases) if story else {}) | dict(a.aliases) | dict(b.aliases)
-    names_a, names_b = _story_names(a, story), _story_names(b, story)
-    keys = [(canonical(m.name, m.label, aliases), m.label) for m in (*names_a, *names_b)]
-    people = link_people(keys)
-    na, nb = _names(names_a, aliases, people), _names(names_b, aliases, people)
-    # NER recall differs between two wordings of the same sentence: before calling a name "only in"
-    # one side, look for it (or a person's surname, or the abbreviation's other form) in the other text.
-    for key, ma in list(na.items()):
-        if key not in nb:
-            found = _find_name(pb.text, ma, key, aliases)
-            if found is not None:
-                nb[key] = found
-    for key, mb in list(nb.items()):
-        if key not in na:
-            found = _find_name(pa.text, mb, key, aliases)
-            if found is not None:
-                na[key] = found
-    for key, ma in sorted(na.items(), key=lambda kv: kv[1].start):
-        fa = name_fact(ma, pa, aliases, key)
-        if key in nb:
-            fb = name_fact(nb[key], pb, aliases, key)
-            why = "same entity" if ma.name == nb[key].name else f"same entity: {ma.name} / {nb[key].name}"
-            pair(FactKind.NAME, Relation.SAME, fa, fb, why)
-        elif ma.label in R.ONLY_IN_NAME_LABELS:
-            pair(FactKind.NAME, Relation.ONLY_IN_A, fa, None, f"{ma.label} named only in {sa}: {fa.value}")
-    for key, mb in nb.items():
-        if key not in na and mb.label in R.ONLY_IN_NAME_LABELS:
-            fb = name_fact(mb, pb, aliases, key)
-            pair(FactKind.NAME, Relation.ONLY_IN_B, None, fb, f"{mb.label} named only in {sb}: {fb.value}")
+    Returns:
+        One FactPair per matched pair of facts (``same`` included) and one ``only_in_a`` /
+        ``only_in_b`` pair per unmatched fact (names only for PERSON/ORG, quotes only for quoted
+        speech), ordered by kind then position in the text.
+    """
+    return compare_analyses(claim_id, analyse(a, published_a), analyse(b, published_b), story)
 
-    # quotes
-    qpairs, qleft_a, qleft_b = _pair_quotes(a, b)
-    for i, j in qpairs:
-        r, why = quote_relation(a.quotes[i], b.quotes[j])
-        why = why.replace(" in A:", f" in {sa}:").replace(" in B:", f" in {sb}:")
-        pair(FactKind.QUOTE, r, quote_fact(a.quotes[i], pa), quote_fact(b.quotes[j], pb), why)
-    for i in sorted(qleft_a):
-        if a.quotes[i].speech:
-            pair(
-                FactKind.QUOTE, Relation.ONLY_IN_A, quote_fact(a.quotes[i], pa), None, f"quoted only in {sa}"
-            )
-    for j in sorted(qleft_b):
-        if b.quotes[j].speech:
-            pair(
-                FactKind.QUOTE, Relation.ONLY_IN_B, None, quote_fact(b.quotes[j], pb), f"quoted only in {sb}"
-            )
 
-    kind_order = {FactKind.NUMBER: 0, FactKind.DATE: 1, FactKind.NAME: 2, FactKind.QUOTE: 3}
-    out.sort(key=lambda t: (kind_order[t[1].kind], t[0]))
-    return tuple(fp for _, fp in out)
+def compare_facts(articles: Sequence[Article], claims: Sequence[Claim]) -> tuple[FactPair, ...]:
+    """Compared facts of every pair of passages within each claim group.
+
+    Args:
+        articles: The compared articles (their titles and texts give the story context, their
+            publication dates resolve relative dates).
+        claims: The claim groups whose facts are compared (passages in source order).
+
+    Returns:
+        The fact pairs of every passage pair (``same`` included), claim by claim, passage pairs in
+        source order. A passage pair whose extraction fails is logged and left out; a fact pair whose
+        relation fails is logged and marked (see ``_relate``): neither stops the comparison.
+    """
+    # NER (the costly part) runs once, batched, on exactly the passages compared here: those of claim
+    # groups that two sources or more carry.
+    compared = [c for c in claims if len({p.source_id for p in c.passages}) > 1]
+    with names_for(p.text for claim in compared for p in claim.passages):
+        return _compare_claims(articles, compared)
+
+
+def _compare_claims(articles: Sequence[Article], claims: Sequence[Claim]) -> tuple[FactPair, ...]:
+    published = {a.source_id: a.published for a in articles}
+    story = story_context(f"{a.title}\n{a.text}" for a in articles)
+    out: list[FactPair] = []
+    for claim in claims:
+        ps = claim.passages
+        for x in range(len(ps)):
+            for y in range(x + 1, len(ps)):
+                try:
+                    pairs = compare_passages(
+                        claim.claim_id,
+                        ps[x],
+                        ps[y],
+                        published_a=published.get(ps[x].source_id),
+                        published_b=published.get(ps[y].source_id),
+                        story=story,
+                    )
+                except Exception:  # one failing passage pair costs only its own facts
+                    log.exception(
+                        "facts of claim %d (%s vs %s) not compared",
+                        claim.claim_id,
+                        ps[x].source_id,
+                        ps[y].source_id,
+                    )
+                    continue
+                out.extend(pairs)
+    return tuple(out)

@@ -1,0 +1,303 @@
+"""N-way claim groups from pairwise links: a union-find, strongest link first, that keeps one contiguous
+passage per source per group (never across a paragraph break) and admits a source only when it agrees
+with the group (average linkage)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.align.candidates import LinkTable
+from core.align.lexical import Array
+from core.align.units import Story
+from core.config import AlignConfig
+
+Node = tuple[str, int]  # (source id, sentence index)
+
+
+@dataclass(frozen=True, slots=True)
+class PassageVector:
+    """One source's passage as the cohesion check sees it: a unit sentence-embedding sum and a unit
+    TF-IDF sum (kept sparse as indices and values)."""
+
+    dense: Array
+    lex_indices: Array
+    lex_values: Array
+    square: float  # |dense|^2 + w * |lexical|^2 (1 + w, or less for a passage without any content word)
+
+
+class PassageVectors:
+    """Passage vectors of a story by (source id, first, last sentence index), computed once each."""
+
+    def __init__(self, story: Story, lexical_weight: float) -> None:
+        self.story = story
+        self.lexical_weight = lexical_weight
+        self.cache: dict[tuple[str, int, int], PassageVector] = {}
+
+    def __call__(self, sid: str, first: int, last: int) -> PassageVector:
+        key = (sid, first, last)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        units, pos = self.story.units[sid], self.story.pos[sid]
+        rows = slice(pos[first], pos[last] + 1)
+        v = units.dense[rows].sum(axis=0, dtype=np.float64)
+        v_norm = float(np.linalg.norm(v))
+        lex = units.lexical[rows].sum(axis=0).A1 if last > first else None
+        if lex is None:
+            row = units.lexical[rows]
+            indices, values = row.indices.astype(np.intp), row.data.astype(np.float64)
+        else:
+            indices = np.flatnonzero(lex)
+            values = lex[indices].astype(np.float64)
+        l_norm = float(np.linalg.norm(values))
+        if l_norm > 0:
+            values = values / l_norm
+        pv = PassageVector(
+            v / max(v_norm, 1e-9),
+            indices,
+            values,
+            (1.0 if v_norm > 0 else 0.0) + self.lexical_weight * (1.0 if l_norm > 0 else 0.0),
+        )
+        self.cache[key] = pv
+        return pv
+
+
+@dataclass(slots=True)
+class _Stats:
+    """Sums over one group's passages (one per source), so that the mean pairwise score of the group
+    and the mean score of newcomers against it cost O(d + V) rather than O(k^2) sparse products:
+    sum over pairs of x.y = (|sum x|^2 - sum |x|^2) / 2."""
+
+    dense: Array
+    lexical: Array  # dense over the story's vocabulary
+    square: float
+    count: int
+
+    def copy(self) -> _Stats:
+        return _Stats(self.dense.copy(), self.lexical.copy(), self.square, self.count)
+
+    def add(self, v: PassageVector, sign: float = 1.0) -> None:
+        self.dense += sign * v.dense
+        self.lexical[v.lex_indices] += sign * v.lex_values  # indices of one passage are unique
+        self.square += sign * v.square
+        self.count += 1 if sign > 0 else -1
+
+    def pair_total(self, lexical_weight: float) -> float:
+        whole = float(self.dense @ self.dense) + lexical_weight * float(self.lexical @ self.lexical)
+        return (whole - self.square) / 2.0
+
+
+class Groups:
+    """Union-find over (source, sentence index) keeping one contiguous run per source per group."""
+
+    def __init__(self, story: Story, vector: PassageVectors, config: AlignConfig) -> None:
+        self.parent: dict[Node, Node] = {}
+        self.members: dict[Node, dict[str, set[int]]] = {}
+        self.stats: dict[Node, _Stats] = {}
+        self.vector = vector
+        # Per source, the sentence indices i whose next sentence is in the same paragraph.
+        self.joinable = {
+            sid: {u.sentences[k].index for k in np.flatnonzero(u.joinable)} for sid, u in story.units.items()
+        }
+        self.vocabulary = story.vocabulary
+        self.dim = story.dim
+        self.config = config
+
+    def find(self, x: Node) -> Node:
+        if x not in self.parent:
+            self.parent[x] = x
+            self.members[x] = {x[0]: {x[1]}}
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def _passage(self, src: str, idx: set[int]) -> PassageVector:
+        return self.vector(src, min(idx), max(idx))
+
+    def _stats_of(self, root: Node) -> _Stats:
+        st = self.stats.get(root)
+        if st is None:
+            st = _Stats(np.zeros(self.dim, np.float64), np.zeros(self.vocabulary, np.float64), 0.0, 0)
+            for src, idx in self.members[root].items():
+                st.add(self._passage(src, idx))
+            self.stats[root] = st
+        return st
+
+    def _changes(self, roots: Sequence[Node], base_root: Node) -> dict[str, set[int]] | None:
+        """The sources the other roots bring, with their sentences after the union; None when a source
+        would hold a non-contiguous or too long run."""
+        base = self.members[base_root]
+        changed: dict[str, set[int]] = {}
+        for r in roots:
+            if r == base_root:
+                continue
+            for src, idx in self.members[r].items():
+                changed.setdefault(src, set(base.get(src, ()))).update(idx)
+        for src, idx in changed.items():
+            if max(idx) - min(idx) + 1 != len(idx) or len(idx) > self.config.max_group_sentences:
+                return None
+            # A passage never crosses a paragraph break: two adjacent paragraphs that two groups hold
+            # are two claims, whatever link would unite the groups.
+            if len(idx) > 1 and not all(i in self.joinable[src] for i in range(min(idx), max(idx))):
+                return None
+        return changed
+
+    def _merged_stats(self, base_root: Node, changed: dict[str, set[int]]) -> tuple[bool, _Stats | None]:
+        """Whether the newcomers are cohesive with the base group, and the group's sums as they would be
+        after the union (passages a union lengthens are re-scored); no sums when the base group has one
+        source (nothing to be cohesive with yet)."""
+        base = self.members[base_root]
+        if len(base) < 2:
+            return True, None
+        merged = self._stats_of(base_root).copy()
+        new = []
+        for src, idx in changed.items():
+            if src in base:
+                merged.add(self._passage(src, base[src]), -1.0)
+                merged.add(self._passage(src, idx))
+            else:
+                new.append(self._passage(src, idx))
+        if new and not self._cohesive(merged, new):
+            return False, None
+        for v in new:
+            merged.add(v)
+        return True, merged
+
+    def _lengthening_ok(self, roots: Sequence[Node]) -> bool:
+        """A union that lengthens a passage (two of the groups hold adjacent sentences of one source) may
+        glue two claims told in adjacent sentences (a death toll, then the damage) into one group, which
+        the newcomers' test does not see: the lengthened passages agree with both sides by
+        construction. So the passages of sources that only one of the groups holds must agree across
+        the groups as members of one group do (same floor as ``_cohesive``, from the less cohesive
+        group). A claim split differently across sources (two sentences in each) has no such passage
+        and passes."""
+        count: dict[str, int] = {}
+        for r in roots:
+            for src in self.members[r]:
+                count[src] = count.get(src, 0) + 1
+        if all(c == 1 for c in count.values()):
+            return True
+        alone = [
+            [self._passage(src, idx) for src, idx in self.members[r].items() if count[src] == 1]
+            for r in roots
+        ]
+        scores = [
+            self._score(x, y) for i, xs in enumerate(alone) for ys in alone[i + 1 :] for x in xs for y in ys
+        ]
+        if not scores:
+            return True
+        inner = [self._inner(r) for r in roots if len(self.members[r]) >= 2]
+        ref = min(inner) if inner else self.config.cohesion_cap
+        floor = max(self.config.min_cohesion, min(ref, self.config.cohesion_cap) - self.config.cohesion_gap)
+        return float(np.mean(scores)) >= floor
+
+    def _inner(self, root: Node) -> float:
+        st = self._stats_of(root)
+        return st.pair_total(self.config.lexical_weight) / (st.count * (st.count - 1) / 2.0)
+
+    def try_union(self, xs: Sequence[Node]) -> bool:
+        """Joins the groups of ``xs`` when every source keeps one contiguous run within a paragraph, a
+        lengthened passage joins groups that agree, and newcomers are cohesive with the largest group;
+        returns whether it did."""
+        roots = list(dict.fromkeys(self.find(x) for x in xs))
+        if len(roots) == 1:
+            return True
+        base_root = max(roots, key=lambda r: len(self.members[r]))
+        changed = self._changes(roots, base_root)
+        if changed is None:
+            return False
+        if not self._lengthening_ok(roots):
+            return False
+        cohesive, merged = self._merged_stats(base_root, changed)
+        if not cohesive:
+            return False
+        for r in roots:
+            if r != base_root:
+                self.parent[r] = base_root
+                del self.members[r]
+                self.stats.pop(r, None)
+        self.members[base_root].update(changed)
+        if merged is None:
+            self.stats.pop(base_root, None)
+        else:
+            self.stats[base_root] = merged
+        return True
+
+    def _score(self, x: PassageVector, y: PassageVector) -> float:
+        """One pair's score: cosine plus the weighted lexical cosine, as in pairwise scoring."""
+        _, ix, iy = np.intersect1d(x.lex_indices, y.lex_indices, assume_unique=True, return_indices=True)
+        lexical = float(x.lex_values[ix] @ y.lex_values[iy])
+        return float(x.dense @ y.dense) + self.config.lexical_weight * lexical
+
+    def _cohesive(self, base: _Stats, new: Sequence[PassageVector]) -> bool:
+        """Average linkage: sources joining an existing group (of two or more sources) must agree with
+        its members about as well as the members agree with each other. Without it a chain of single
+        links pulls a merely topical passage of another report into a group of close retellings.
+        A pair's score is cosine plus the weighted lexical cosine, as in pairwise scoring."""
+        w = self.config.lexical_weight
+        inner = base.pair_total(w) / (base.count * (base.count - 1) / 2.0)
+        dense = np.sum([v.dense for v in new], axis=0)
+        cross = float(dense @ base.dense) + w * sum(
+            float(base.lexical[v.lex_indices] @ v.lex_values) for v in new
+        )
+        mean = cross / (len(new) * base.count)
+        floor = max(self.config.min_cohesion, min(inner, self.config.cohesion_cap) - self.config.cohesion_gap)
+        return mean >= floor
+
+    def components(self) -> list[dict[str, set[int]]]:
+        """Every group's members (source id -> sentence indices), in the order their nodes were first seen."""
+        by_root: dict[Node, dict[str, set[int]]] = {}
+        for node in list(self.parent):
+            root = self.find(node)
+            by_root[root] = self.members[root]
+        return list(by_root.values())
+
+
+class LinkKeys:
+    """One integer per direct link: source positions and first/last sentence indices of both passages."""
+
+    def __init__(self, story: Story) -> None:
+        self.span = story.span
+        self.n_sources = max(len(story.order), 1)
+
+    def __call__(self, sa: int, a: tuple[int, int], sb: int, b: tuple[int, int]) -> int:
+        span = self.span
+        return ((((sa * self.n_sources + sb) * span + a[0]) * span + a[1]) * span + b[0]) * span + b[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Grouping:
+    """The groups found and the margin of each direct link that built them (by ``LinkKeys``)."""
+
+    groups: list[dict[str, set[int]]]
+    direct_margin: dict[int, float]
+
+
+def group_links(table: LinkTable, story: Story, config: AlignConfig) -> Grouping:
+    """Unites the links into groups, strongest first; ties by the first source's position, then its
+    sentence (a stable sort). A link whose union is refused is not direct."""
+    groups = Groups(story, PassageVectors(story, config.lexical_weight), config)
+    key = LinkKeys(story)
+    direct_margin: dict[int, float] = {}
+    floats, ints = table.floats, table.ints
+    ranked = np.lexsort((ints[:, 2], ints[:, 0], -floats[:, 0]))
+    for start in range(0, len(ranked), 8192):
+        part = ranked[start : start + 8192]
+        for (ai, bi, a_first, a_last, b_first, b_last), margin in zip(
+            ints[part].tolist(), floats[part, 1].tolist(), strict=True
+        ):
+            sa, sb = story.order[ai], story.order[bi]
+            ua, ub = story.units[sa], story.units[sb]
+            nodes = [(sa, ua.sentences[i].index) for i in range(a_first, a_last + 1)]
+            nodes += [(sb, ub.sentences[j].index) for j in range(b_first, b_last + 1)]
+            if groups.try_union(nodes):
+                a = (ua.sentences[a_first].index, ua.sentences[a_last].index)
+                b = (ub.sentences[b_first].index, ub.sentences[b_last].index)
+                direct_margin[key(ai, a, bi, b)] = margin
+    return Grouping(groups.components(), direct_margin)
