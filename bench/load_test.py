@@ -1,17 +1,20 @@
 """Load test: N concurrent Chromium sessions on one ``streamlit run app.py``, each with its own articles.
 
 Loopback only (127.0.0.1), stops by itself (every wait has a deadline). Every session opens the Sources
-page, removes the demo set, uploads its own story (``--articles`` files: one ECB+ sub-topic per session,
-read from ``../shared/eval/ecbplus/docs.jsonl`` into a temporary folder, never into the repo; without it,
-generated retellings of the demo story, different per session), then opens the Overview and waits for the
-comparison. ``--demo`` makes every session compare the bundled demo set instead (the old test).
+page, removes the demo set, uploads its own story (one ECB+ sub-topic per session, read from
+``../shared/eval/ecbplus/docs.jsonl`` into a temporary folder, never into the repo; without it, generated
+retellings of the demo story, different per session), opens the Overview and waits for the comparison, then
+goes through every other page and downloads the ZIP (all tables, comparison.json and the report: the export
+is what set the peak before). ``--demo`` makes every session compare the bundled demo set instead;
+``--overview-only`` stops after the Overview.
 
 It prints per-session times, errors, how many sessions completed, how often the embedding model was loaded
-(from the server's log), how many sessions read "the server is busy", and the server's RSS: idle, and the
-peak sampled every 0.1 s. Targets (issue 11 item 1, issue 15): 8 sessions under 650 MB; 12 sessions all
-completing under 650 MB. ``tests/test_load.py`` runs it with 8 sessions.
+(from the server's log), how many sessions read "the server is busy", whether torch's libraries are mapped
+into the server, and the server's RSS: idle, and the peak sampled every 0.1 s. Targets (issue 11 item 1,
+issue 15): 8 sessions under 650 MB; 12 sessions all completing under 650 MB. ``tests/test_load.py`` runs
+it with 8 sessions.
 
-    python bench/load_test.py --sessions 8 [--sessions 12] [--backend onnx] [--demo]
+    python bench/load_test.py --sessions 8 12 [--backend onnx] [--demo] [--overview-only]
 """
 
 from __future__ import annotations
@@ -40,7 +43,10 @@ from tools.screenshot import CHROMIUM, CHROMIUM_ARGS, free_port, stop_process, w
 ECB_DOCS = ROOT.parent / "shared" / "eval" / "ecbplus" / "docs.jsonl"
 LOAD_LINE = re.compile(r"loaded embedding backend")
 TARGET_MB = 650
-BUSY_TEXT = "The server is busy"
+BUSY_TEXT = "so yours could not start"  # ui.compute.BUSY_MESSAGE
+# The pages every session goes through after the Overview, in the sidebar's order.
+WALK = ("Sources", "Side by side", "Claims", "Divergences", "Dates and figures", "Downloads")
+ZIP_NAME = "news-comparison.zip"
 
 
 @dataclass
@@ -55,6 +61,7 @@ class LoadResult:
     peak_rss_mb: float = 0.0
     idle_rss_mb: float = 0.0
     final_rss_mb: float = 0.0
+    heavy_libraries: list[str] = field(default_factory=list)
     wall_s: float = 0.0
 
 
@@ -66,6 +73,15 @@ def _rss_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def _heavy_libraries(pid: int) -> list[str]:
+    """Native libraries of torch mapped into the server (none on the ONNX path; issue 16 item 3)."""
+    try:
+        maps = Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return []
+    return sorted({Path(line.split()[-1]).name for line in maps.splitlines() if "libtorch" in line})
 
 
 # --------------------------------------------------------------------------------------------- stories
@@ -112,7 +128,11 @@ def write_stories(stories: list[list[tuple[str, str]]], folder: Path) -> list[li
 
 
 async def _wait_overview(page, timeout_ms: int) -> bool:
-    """Waits for the Overview's metrics or the busy message; True when the comparison was drawn."""
+    """Waits for the Overview's metrics or the final busy message; True when the comparison was drawn.
+
+    The status shown while a comparison waits for a slot also starts "The server is busy"; only the
+    message after the wait ran out (``ui.compute.BUSY_MESSAGE``) ends the session.
+    """
     metric = page.locator("[data-testid='stMetricValue']").first
     busy = page.get_by_text(BUSY_TEXT, exact=False).first
     done = await asyncio.wait(
@@ -127,8 +147,19 @@ async def _wait_overview(page, timeout_ms: int) -> bool:
     return await metric.count() > 0
 
 
+async def _wait_script_done(page, timeout_ms: int) -> None:
+    """Waits until the page's script run has finished (Streamlit marks it on the app's root element)."""
+    await page.wait_for_timeout(300)  # the rerun a click asked for has started by then
+    await page.wait_for_function(
+        "() => { const a = document.querySelector('[data-testid=\"stApp\"]');"
+        " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }",
+        timeout=timeout_ms,
+        polling=250,
+    )
+
+
 async def _load_sources(page, files: list[Path], timeout_ms: int) -> None:
-    """Sources page: remove the demo set, upload ``files`` (one step or with an "Add files" button)."""
+    """Sources page: remove the demo set, then upload ``files`` (added at once, one step)."""
     await page.get_by_text("Loaded sources", exact=False).first.wait_for(timeout=timeout_ms)
     remove_all = page.get_by_role("button", name=re.compile("Remove all"))
     if await remove_all.count():
@@ -136,17 +167,31 @@ async def _load_sources(page, files: list[Path], timeout_ms: int) -> None:
         await page.get_by_role("button", name=re.compile("Yes, remove all")).first.click(timeout=timeout_ms)
         await page.get_by_text("Loaded sources (0)", exact=False).first.wait_for(timeout=timeout_ms)
     await page.get_by_role("tab", name=re.compile("Upload")).first.click()
-    await page.locator("input[type='file']").first.set_input_files([str(p) for p in files])
-    for path in files:  # each file is uploaded by its own request; wait for all before adding
-        await page.get_by_text(path.name, exact=True).first.wait_for(timeout=timeout_ms)
-    add = page.locator("button", has_text="Add files")  # not the uploader's "+" (also named "Add files")
-    if await add.count():
-        await add.first.click()
+    # The article uploader takes several files; the saved-comparison one above it takes one.
+    await page.locator("input[type='file'][multiple]").first.set_input_files([str(p) for p in files])
     await page.get_by_text(f"Loaded sources ({len(files)})", exact=False).first.wait_for(timeout=timeout_ms)
+    await _wait_script_done(page, timeout_ms)
 
 
-async def _session(browser, url: str, files: list[Path] | None, timeout_ms: int, result: LoadResult) -> float:
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+async def _open_page(page, title: str, timeout_ms: int) -> None:
+    await page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click(timeout=timeout_ms)
+    await _wait_script_done(page, timeout_ms)
+
+
+async def _download_zip(page, timeout_ms: int) -> int:
+    """Downloads page: builds the ZIP (every table, comparison.json and the report); returns its size."""
+    button = page.get_by_role("button", name=re.compile(re.escape(ZIP_NAME)))
+    async with page.expect_download(timeout=timeout_ms) as info:
+        await button.first.click(timeout=timeout_ms)
+    download = await info.value
+    path = await download.path()
+    return path.stat().st_size if path else 0
+
+
+async def _session(
+    browser, url: str, files: list[Path] | None, timeout_ms: int, result: LoadResult, *, walk: bool
+) -> float:
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -160,7 +205,7 @@ async def _session(browser, url: str, files: list[Path] | None, timeout_ms: int,
             step = "load the session's articles on the Sources page"
             await _load_sources(page, files, timeout_ms)
             step = "open the Overview"
-            await page.locator('[data-testid="stSidebarNav"] a').first.click()
+            await _open_page(page, "Overview", timeout_ms)
         step = "wait for the comparison"
         if not await _wait_overview(page, timeout_ms):
             result.busy += 1
@@ -169,6 +214,15 @@ async def _session(browser, url: str, files: list[Path] | None, timeout_ms: int,
             value = await page.locator("[data-testid='stMetricValue']").first.inner_text()
             if value.strip() != str(len(files)):
                 raise RuntimeError(f"the Overview shows {value} sources, not {len(files)}")
+        for title in WALK if walk else ():
+            step = f"open {title}"
+            await _open_page(page, title, timeout_ms)
+            if await page.locator("[data-testid='stException']").count():
+                raise RuntimeError(f"{title} shows an exception")
+            if title == "Downloads":
+                step = "download the ZIP"
+                if await _download_zip(page, timeout_ms) < 1000:
+                    raise RuntimeError("the ZIP download is empty")
         if await page.locator("[data-testid='stException']").count():
             raise RuntimeError("the page shows an exception")
         if errors:
@@ -182,7 +236,13 @@ async def _session(browser, url: str, files: list[Path] | None, timeout_ms: int,
 
 
 async def _drive(
-    url: str, stories: list[list[Path]] | None, sessions: int, timeout_ms: int, result: LoadResult
+    url: str,
+    stories: list[list[Path]] | None,
+    sessions: int,
+    timeout_ms: int,
+    result: LoadResult,
+    *,
+    walk: bool,
 ) -> None:
     from playwright.async_api import async_playwright
 
@@ -191,7 +251,7 @@ async def _drive(
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=args)
         try:
             jobs = [
-                _session(browser, url, None if stories is None else stories[n], timeout_ms, result)
+                _session(browser, url, None if stories is None else stories[n], timeout_ms, result, walk=walk)
                 for n in range(sessions)
             ]
             outcomes = await asyncio.gather(*jobs, return_exceptions=True)
@@ -211,6 +271,7 @@ def run(
     *,
     demo: bool = False,
     articles: int = 5,
+    walk: bool = True,
 ) -> LoadResult:
     """Starts the app, drives ``sessions`` concurrent browsers against it, stops everything."""
     result = LoadResult(sessions, backend)
@@ -254,10 +315,12 @@ def run(
                 result.idle_rss_mb = _rss_mb(proc.pid)
                 sampler.start()
                 t0 = time.perf_counter()
-                coro = _drive(url, stories, sessions, int(timeout_s * 1000), result)
-                asyncio.run(asyncio.wait_for(coro, timeout_s + 60))
+                coro = _drive(url, stories, sessions, int(timeout_s * 1000), result, walk=walk)
+                # Every wait has its own deadline; this one bounds the whole run (a session walks 7 pages).
+                asyncio.run(asyncio.wait_for(coro, 3 * timeout_s + 60))
                 result.wall_s = time.perf_counter() - t0
                 result.final_rss_mb = _rss_mb(proc.pid)
+                result.heavy_libraries = _heavy_libraries(proc.pid)
             finally:
                 stop.set()
                 stop_process(proc, 15.0)
@@ -278,6 +341,7 @@ def summary(r: LoadResult) -> str:
         lines.append(f"completed 0/{r.sessions}")
     lines.append(f"errors {len(r.errors)} (busy {r.busy})" + "".join(f"\n  {e}" for e in r.errors))
     lines.append(f"embedding model loaded {r.model_loads} time(s)")
+    lines.append("torch in the server: " + (", ".join(r.heavy_libraries) or "no"))
     verdict = "under" if r.peak_rss_mb < TARGET_MB else "OVER"
     lines.append(
         f"server RSS: idle {r.idle_rss_mb:.0f} MB, peak {r.peak_rss_mb:.0f} MB ({verdict} {TARGET_MB} MB), "
@@ -292,10 +356,13 @@ def main() -> None:
     parser.add_argument("--backend", default=DEFAULT_BACKEND, choices=BACKENDS)
     parser.add_argument("--demo", action="store_true", help="every session compares the demo set")
     parser.add_argument("--articles", type=int, default=5, help="articles per session (default 5)")
-    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per session")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per wait (default 300)")
+    parser.add_argument("--overview-only", action="store_true", help="stop after the Overview (no page walk)")
     args = parser.parse_args()
     for n in args.sessions:
-        r = run(n, args.backend, args.timeout, demo=args.demo, articles=args.articles)
+        r = run(
+            n, args.backend, args.timeout, demo=args.demo, articles=args.articles, walk=not args.overview_only
+        )
         print(summary(r), flush=True)
 
 
