@@ -188,11 +188,21 @@ async def _download_zip(page, timeout_ms: int) -> int:
     return path.stat().st_size if path else 0
 
 
+async def _alerts(page) -> str:
+    """The messages the page shows (errors, warnings, notes), to say why a session failed."""
+    try:
+        texts = await page.locator("[data-testid='stAlert']").all_inner_texts()
+    except Exception:  # noqa: BLE001 - diagnosis only; the page may be gone
+        return ""
+    return "".join(f" | page says: {' '.join(t.split())[:160]}" for t in texts[:3])
+
+
 async def _session(
     browser, url: str, files: list[Path] | None, timeout_ms: int, result: LoadResult, *, walk: bool
 ) -> float:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = await context.new_page()
+    page.set_default_timeout(timeout_ms)  # a loaded machine takes longer than Playwright's 30 s for a click
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     t0 = time.perf_counter()
@@ -230,7 +240,8 @@ async def _session(
         return time.perf_counter() - t0
     except Exception as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else ""
-        raise RuntimeError(f"{step}: {type(exc).__name__}: {first_line}") from exc
+        shown = await _alerts(page)
+        raise RuntimeError(f"{step}: {type(exc).__name__}: {first_line}{shown}") from exc
     finally:
         await context.close()
 
