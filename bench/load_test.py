@@ -57,6 +57,7 @@ class LoadResult:
     times: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     busy: int = 0
+    lost_downloads: int = 0
     model_loads: int = 0
     peak_rss_mb: float = 0.0
     idle_rss_mb: float = 0.0
@@ -178,14 +179,28 @@ async def _open_page(page, title: str, timeout_ms: int) -> None:
     await _wait_script_done(page, timeout_ms)
 
 
-async def _download_zip(page, timeout_ms: int) -> int:
-    """Downloads page: builds the ZIP (every table, comparison.json and the report); returns its size."""
+async def _download_zip(page, timeout_ms: int, result: LoadResult) -> int:
+    """Downloads page: builds the ZIP (every table, comparison.json and the report); returns its size.
+
+    A download Chromium reports as canceled is clicked again (as a visitor would), at most twice, and
+    counted in ``result.lost_downloads``: Streamlit 1.67 serves a deferred download from a file that no
+    session references, and deletes such files at the second script run that ends anywhere on the server
+    (``MediaFileManager.remove_orphaned_files``), so on a busy server the file can be gone before the
+    browser fetches it.
+    """
     button = page.get_by_role("button", name=re.compile(re.escape(ZIP_NAME)))
-    async with page.expect_download(timeout=timeout_ms) as info:
-        await button.first.click(timeout=timeout_ms)
-    download = await info.value
-    path = await download.path()
-    return path.stat().st_size if path else 0
+    for attempt in range(3):
+        async with page.expect_download(timeout=timeout_ms) as info:
+            await button.first.click(timeout=timeout_ms)
+        download = await info.value
+        if await download.failure() is None:
+            path = await download.path()
+            return path.stat().st_size if path else 0
+        result.lost_downloads += 1
+        if attempt == 2:
+            raise RuntimeError(f"the ZIP download failed 3 times ({await download.failure()})")
+        await page.wait_for_timeout(1000)
+    return 0
 
 
 async def _alerts(page) -> str:
@@ -231,7 +246,7 @@ async def _session(
                 raise RuntimeError(f"{title} shows an exception")
             if title == "Downloads":
                 step = "download the ZIP"
-                if await _download_zip(page, timeout_ms) < 1000:
+                if await _download_zip(page, timeout_ms, result) < 1000:
                     raise RuntimeError("the ZIP download is empty")
         if await page.locator("[data-testid='stException']").count():
             raise RuntimeError("the page shows an exception")
@@ -350,7 +365,10 @@ def summary(r: LoadResult) -> str:
         )
     else:
         lines.append(f"completed 0/{r.sessions}")
-    lines.append(f"errors {len(r.errors)} (busy {r.busy})" + "".join(f"\n  {e}" for e in r.errors))
+    lines.append(
+        f"errors {len(r.errors)} (busy {r.busy}); downloads lost and clicked again: {r.lost_downloads}"
+        + "".join(f"\n  {e}" for e in r.errors)
+    )
     lines.append(f"embedding model loaded {r.model_loads} time(s)")
     lines.append("torch in the server: " + (", ".join(r.heavy_libraries) or "no"))
     verdict = "under" if r.peak_rss_mb < TARGET_MB else "OVER"
