@@ -21,9 +21,18 @@ Workloads (a data workload is skipped when its folder is absent), in this order:
 * ``ecbplus``: ``../shared/eval/ecbplus/docs.jsonl``, the 86 sub-topics compared group by group;
 * ``synthetic``: one generated story of 200 sources (demo + ECB+ sentences, dropped, reworded, shuffled).
 
+``--scale`` (issue 16) instead measures ONE comparison per row, each in a fresh process, on the default ONNX
+backend: 2/20/100/200 ECB+ documents (sub-topic after sub-topic) and 2/20/100/200 synthetic retellings of one
+story (``--quick``: 2/10/30). It prints CPU-seconds (``time.process_time``, all threads) per stage (embed,
+align, facts, whole), whole/embed, peak RSS (VmHWM, models included) and the growth exponent of each stage
+(least squares on log-log), then the process's first compare of the seeds against a bare encode of the same
+sentences, as the CLI pays it (spaCy loads meanwhile) and as the app server does (loaded at start), for each
+``--threads`` count (NEWSCOMPARE_THREADS: onnxruntime intra-op and BLAS).
+
 Run from the repo root; asserts nothing:
 
     python bench/bench.py [--backend onnx torch] [--quick] [--workloads seeds demo] [--sources 200]
+    python bench/bench.py --scale [--quick] [--threads 1 2]
 """
 
 from __future__ import annotations
