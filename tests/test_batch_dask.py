@@ -190,4 +190,8 @@ def test_onnx_model_on_six_ecbplus_stories_dask_equals_local(tmp_path: Path) -> 
     assert local.exit_code == dask.exit_code == 0 and dask.count("ok") == 6
     assert all(s["model"].startswith("onnx") for s in summaries(tmp_path / "dask"))
     same_outputs(tmp_path / "local", tmp_path / "dask", [s.folder for s in small])
-    assert pd.read_parquet(tmp_path / "dask" / "alignments.parquet")["story"].nunique() == 6
+    # Every story's rows, once: some four-article cuts align nothing (their empty tables combine too).
+    combined = pd.read_parquet(tmp_path / "dask" / "alignments.parquet")
+    counts = {s["story"]: s["alignments"] for s in dask.summaries}
+    assert combined["story"].value_counts().to_dict() == {k: v for k, v in counts.items() if v}
+    assert combined["story"].nunique() >= 2 and not combined.duplicated().any()
