@@ -82,3 +82,46 @@ def test_a_sentence_about_a_neighbouring_claim_stays_out_of_the_group() -> None:
     off = AlignConfig(lexical_weight=0.0, bridge_ratio=0.0)
     groups = _groups(align_sources(sentences, vectors, texts=texts, config=off))
     assert any(("s", 0) in g and ("q", 0) in g for g in groups)
+
+
+def _seat_story():
+    """a, b, c and e report the toll (a, b and e the hurt too, e most); d reports the hurt first and the
+    toll two paragraphs later."""
+    eye = np.eye(40)
+    toll, hurt, topic = eye[0], eye[1], eye[2]
+
+    def own(k: int) -> np.ndarray:
+        return eye[k] + 0.8 * topic
+
+    rows = {
+        "a": [("The toll rose to ninety, with two hundred hurt.", toll + 0.5 * hurt + 0.3 * eye[3] + topic)],
+        "b": [("Ninety are dead and two hundred hurt.", toll + 0.5 * hurt + 0.3 * eye[4] + topic)],
+        "c": [("Ninety people died.", toll + 0.3 * eye[5] + topic)],
+        "e": [
+            ("The dead now number ninety and the hurt two hundred.", toll + 1.5 * hurt + 0.3 * eye[6] + topic)
+        ],
+        "d": [
+            ("Two hundred were hurt.", hurt + 0.3 * toll + 0.3 * eye[7] + topic),
+            ("Own d one.", own(18)),
+            ("The quake killed ninety.", toll + 0.6 * eye[8] + topic),
+        ],
+    }
+    for k, sid in enumerate("abce"):
+        rows[sid] += [(f"Own {sid} one.", own(10 + 2 * k)), (f"Own {sid} two.", own(11 + 2 * k))]
+    return _story(rows)
+
+
+def test_a_group_seats_the_sentence_most_of_it_links_to(monkeypatch) -> None:
+    """Regression (issue 10): d's hurt sentence linked first (to e, which gives toll and hurt) and took
+    d's seat in the toll group; d's toll sentence, linked by a, b and c, was refused because d was
+    already in. The group now holds the sentence that more of its sources linked and that agrees with
+    them better."""
+    import core.align.groups as groups_module
+
+    sentences, vectors, texts = _seat_story()
+    config = AlignConfig(lexical_weight=0.0)
+    toll = {("a", 0), ("b", 0), ("c", 0), ("e", 0)}
+    assert _groups(align_sources(sentences, vectors, texts=texts, config=config)) == [toll | {("d", 2)}]
+    # Control: without re-seating, the first sentence to link keeps the seat.
+    monkeypatch.setattr(groups_module, "_reseat", lambda *args: None)
+    assert _groups(align_sources(sentences, vectors, texts=texts, config=config)) == [toll | {("d", 0)}]
