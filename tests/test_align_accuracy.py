@@ -125,3 +125,39 @@ def test_a_group_seats_the_sentence_most_of_it_links_to(monkeypatch) -> None:
     # Control: without re-seating, the first sentence to link keeps the seat.
     monkeypatch.setattr(groups_module, "_reseat", lambda *args: None)
     assert _groups(align_sources(sentences, vectors, texts=texts, config=config)) == [toll | {("d", 0)}]
+
+
+def test_a_second_membership_is_not_made_through_a_partner_of_the_first_claim() -> None:
+    """Regression (issue 10): p (hurt, missing and a rising count) joined the missing group of s and t as
+    its second claim; then s joined p's hurt group as *its* second claim, through p, the member it
+    agreed with best. But s agrees with p because of the missing claim they now share, not because s
+    states the hurt claim: s was paired with q and r, which say something else."""
+    from core.align.groups import Grouping
+    from core.align.members import add_second_memberships
+    from core.align.units import build_story
+
+    eye = np.eye(32)
+    hurt, missing, topic, rise = eye[0], eye[1], eye[2], eye[20]
+
+    def own(k: int) -> np.ndarray:
+        return eye[k] + 0.8 * topic
+
+    rows = {
+        "p": [("Four thousand were hurt, dozens are missing, more may die.", hurt + missing + rise + topic)],
+        "q": [
+            ("One in four of the hurt needed care; more may die.", hurt + 0.5 * rise + 0.4 * eye[3] + topic)
+        ],
+        "r": [("About ninety of the hurt are critical; the count may rise.", hurt + rise + topic)],
+        "s": [("Dozens are missing, so the count is not final.", missing + rise + topic + 0.5 * eye[21])],
+        "t": [
+            ("Own t one.", own(16)),
+            ("Some sixty remain unaccounted for.", missing + 0.4 * eye[6] + topic),
+        ],
+    }
+    for k, sid in enumerate("pqrs"):
+        rows[sid].append((f"Own {sid} one.", own(8 + 2 * k)))
+    sentences, vectors, texts = _story(rows)
+    story = build_story(sentences, vectors, texts)
+    grouping = Grouping([{"p": {0}, "q": {0}, "r": {0}}, {"s": {0}, "t": {1}}], {})
+    add_second_memberships(grouping, story, AlignConfig(lexical_weight=0.0))
+    assert grouping.groups == [{"p": {0}, "q": {0}, "r": {0}}, {"s": {0}, "t": {1}, "p": {0}}]
