@@ -378,7 +378,7 @@ def _reseat(  # noqa: PLR0917 - the grouping's state, named
     (in no group of two or more sources) replaces that passage when the pairwise linker linked it to
     more of the group's other sources than the passage (each source pair decided on its own: a vote)
     and its mean score against them is higher too. The replaced passage becomes unique. Mutates
-    ``found`` and records the refused link as direct."""
+    ``found`` and records the seated sentence's refused links into the group as direct."""
     where: dict[Node, int] = {}
     for k, members in enumerate(found):
         if len(members) >= 2:
@@ -395,6 +395,8 @@ def _reseat(  # noqa: PLR0917 - the grouping's state, named
     linked = _links_of(table, story, [y for y, _, _ in candidates], where)
     for y, x, margin in candidates:
         g = where.get(x)
+        if g is not None and where.get(y) == g:  # y was seated through another link: this one is direct too
+            _record(direct_margin, key, order, (y[0], {y[1]}), (x[0], found[g][x[0]]), margin)
         if g is None or y in where or y[0] not in found[g]:
             continue
         src, members = y[0], found[g]
@@ -415,5 +417,17 @@ def _reseat(  # noqa: PLR0917 - the grouping's state, named
             found.append({src: {i}})
         members[src] = {y[1]}
         where[y] = g
-        (sa, ia), (sb, ib) = sorted((y, x), key=lambda n: order[n[0]])
-        direct_margin[key(order[sa], (ia, ia), order[sb], (ib, ib))] = margin
+        _record(direct_margin, key, order, (y[0], {y[1]}), (x[0], members[x[0]]), margin)
+
+
+def _record(  # noqa: PLR0917 - a link's parts, named
+    direct_margin: dict[int, float],
+    key: LinkKeys,
+    order: dict[str, int],
+    one: tuple[str, set[int]],
+    other: tuple[str, set[int]],
+    margin: float,
+) -> None:
+    """Records the link between two passages (source, sentence indices) as direct, with its margin."""
+    (sa, ia), (sb, ib) = sorted((one, other), key=lambda p: order[p[0]])
+    direct_margin[key(order[sa], (min(ia), max(ia)), order[sb], (min(ib), max(ib)))] = margin
