@@ -1,15 +1,18 @@
 """Streamlit entry point: ``streamlit run app.py``.
 
-Navigation is ``st.navigation`` with one ``st.Page`` per file under ``views/`` (a ``pages/`` folder would
-switch Streamlit to its older automatic navigation, which must not be mixed with ``st.navigation``).
-This file sets up the session, draws the shared sidebar and runs the selected page.
+Navigation is ``st.navigation`` with one ``st.Page`` per file under ``views/``. The pages must not live in a
+``pages/`` folder: that switches Streamlit to its older automatic navigation, which must not be mixed with
+``st.navigation``, and in Streamlit 1.67 a cold-start deep link (``/side_by_side`` opened on a fresh server)
+would then run that page without this file, so without the session set-up and the sidebar.
+This file sets up the session, starts loading the model in the background (once per server process, so the
+page and the sources draw at once), draws the shared sidebar and runs the selected page.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import controls, state
+from ui import compute, controls, state
 
 st.set_page_config(
     page_title="News source comparison",
@@ -18,6 +21,7 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 state.init()
+compute.start_background_loading(controls.current_backend())
 
 PAGES = [
     st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
@@ -25,6 +29,7 @@ PAGES = [
     st.Page("views/side_by_side.py", title="Side by side", icon=":material/view_column:"),
     st.Page("views/claims.py", title="Claims", icon=":material/table_rows:"),
     st.Page("views/divergences.py", title="Divergences", icon=":material/difference:"),
+    st.Page("views/timeline.py", title="Dates and figures", icon=":material/timeline:"),
     st.Page("views/downloads.py", title="Downloads", icon=":material/download:"),
 ]
 page = st.navigation(PAGES)

@@ -53,7 +53,10 @@ def score_story(scorer: ModuleType, gold_path: Path, out: Path, verbose: bool) -
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
-        res = {"align": scorer.score_align(gold, str(out), verbose), "facts": scorer.score_facts(gold, str(out), verbose)}
+        res = {
+            "align": scorer.score_align(gold, str(out), verbose),
+            "facts": scorer.score_facts(gold, str(out), verbose),
+        }
     res["log"] = buf.getvalue()
     return res
 
@@ -74,7 +77,9 @@ def summarise(name: str, res: dict) -> list[object]:
 
 
 def overall(results: dict[str, dict]) -> list[object]:
-    tot = {k: 0 for k in ("found", "must", "good", "aligned", "right", "flagged", "divergences", "false", "agree")}
+    tot = dict.fromkeys(
+        ("found", "must", "good", "aligned", "right", "flagged", "divergences", "false", "agree"), 0
+    )
     for res in results.values():
         a, f = res["align"], res["facts"]
         tot["found"] += a["found"]
@@ -132,15 +137,31 @@ def main(argv: list[str] | None = None) -> int:
             results[story.name] = score_story(scorer, gold, out, args.verbose)
             if args.verbose:
                 print(f"== {story.name}\n{results[story.name]['log']}")
-    headers = ["story", "musts found", "recall", "aligned right", "precision", "F1", "right relation",
-               "flagged", "false flags"]
+    headers = [
+        "story",
+        "musts found",
+        "recall",
+        "aligned right",
+        "precision",
+        "F1",
+        "right relation",
+        "flagged",
+        "false flags",
+    ]
     rows = [summarise(name, res) for name, res in results.items()]
     rows.append(overall(results))
     print(f"realnews development set, backend {args.backend}")
     print(table(headers, rows))
     if args.json:
-        args.json.write_text(json.dumps({k: {"align": v["align"], "facts": v["facts"]} for k, v in results.items()},
-                                        indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {k: {"align": v["align"], "facts": v["facts"]} for k, v in results.items()},
+                indent=1,
+                ensure_ascii=False,
+                default=str,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from core.config import DEFAULT_ALIGN, AlignConfig
 from core.embed import BACKENDS, DEFAULT_BACKEND, CachingEmbedder, load_embedder
-from core.export import write_tables
+from core.export import Settings, write_tables
 from core.ingest import IngestError, expand_paths, load_path, unique_ids
 from core.pipeline import CompareError, compare
+from core.report import write_report
 from core.summary import summarise
 
 
@@ -33,11 +34,24 @@ def _parser() -> argparse.ArgumentParser:
     cmp.add_argument(
         "--include-same", action="store_true", help="also write identical facts to divergences.csv"
     )
+    cmp.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="also write a self-contained HTML report (e.g. report.html)",
+    )
+    from core.batch.cli import add_batch_parser  # noqa: PLC0415 - the batch command owns its subparser
+
+    add_batch_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "batch":
+        from core.batch.cli import run_batch_command  # noqa: PLC0415
+
+        return run_batch_command(args)
     t0 = time.perf_counter()
     articles = []
     files = expand_paths(args.paths)
@@ -62,7 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     except CompareError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    paths = write_tables(result, args.out, include_same=args.include_same)
+    settings = Settings(config, args.backend)  # saved in comparison.json so that it reopens the same
+    paths = write_tables(result, args.out, include_same=args.include_same, settings=settings)
+    if args.report:
+        paths.append(write_report(result, args.report, settings=settings))
     counts = summarise(result)  # the same counts as the Overview's
     n_sent, shared = counts.sentences, counts.shared_by_all
     div, conflicts = counts.divergences, counts.conflicts

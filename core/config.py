@@ -30,6 +30,9 @@ class AlignConfig:
             cosine + lexical_weight x lexical, as for links).
         cohesion_cap: The group's own mean counts at most this much (verbatim copies agree perfectly).
         max_group_sentences: Longest run of one source's sentences in one claim group.
+        second_residual: A sentence already in one claim group joins a second one when the part of its
+            embedding that its first group does not explain points towards the second group's centre
+            at least this much (cosine); it states both claims. Above 1: no second memberships.
     """
 
     min_similarity: float = 0.40
@@ -46,6 +49,7 @@ class AlignConfig:
     cohesion_gap: float = 0.30
     cohesion_cap: float = 0.95
     max_group_sentences: int = 3
+    second_residual: float = 0.40
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,8 @@ class Link:
         lexical: Share of rare anchor tokens (names, numbers) the two passages have in common (0..1).
         direct: True when the aligner linked the pair itself; False when the pair is implied by an
             N-way claim group (A~B and B~C give A~C).
+        claim_id: The claim group the pair belongs to (0 when unknown). A sentence that states two
+            claims is in two groups, so its passage alone does not tell the claim.
     """
 
     a: Passage
@@ -81,11 +83,17 @@ class Link:
     margin: float
     lexical: float
     direct: bool = True
+    claim_id: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """An N-way claim group: at most one passage per source, ordered like the sources."""
+    """An N-way claim group: at most one passage per source, ordered like the sources.
+
+    A sentence is in at most two claim groups: a second one when it states that group's claim too
+    ("The quake struck at 11:11 pm, 72 km southwest of the city" against outlets that give time and
+    place in two sentences). Key anything per claim by ``claim_id``, not by sentence.
+    """
 
     claim_id: int
     passages: tuple[Passage, ...]
@@ -108,6 +116,14 @@ class FactKind(StrEnum):
     QUOTE = "quote"
 
 
+class Category(StrEnum):
+    """What a compared fact pair is to a reader: the sources agree, state it differently, or one omits it."""
+
+    SAME = "same"
+    DIFFERENCE = "difference"  # both state it, differently: conflict, more/less specific, overlap
+    OMISSION = "omission"  # only one source states it
+
+
 class Relation(StrEnum):
     """How a fact of source A relates to the matching fact of source B (see README)."""
 
@@ -118,6 +134,28 @@ class Relation(StrEnum):
     CONFLICT = "conflict"  # disjoint values or spans
     ONLY_IN_A = "only_in_a"
     ONLY_IN_B = "only_in_b"
+
+    @property
+    def category(self) -> Category:
+        """``difference`` (conflict, more/less specific, overlap), ``omission`` (only in one source) or
+        ``same``: the split of the headline count and of ``divergences.csv``."""
+        if self is Relation.SAME:
+            return Category.SAME
+        if self in (Relation.ONLY_IN_A, Relation.ONLY_IN_B):
+            return Category.OMISSION
+        return Category.DIFFERENCE
+
+    @property
+    def priority(self) -> int:
+        """Rank for a fact-checker, lowest first: conflict 0, overlap (worded differently) 1, more/less
+        specific 2, only in one source 3, same 4."""
+        if self is Relation.CONFLICT:
+            return 0
+        if self is Relation.OVERLAP:
+            return 1
+        if self in (Relation.MORE_SPECIFIC, Relation.LESS_SPECIFIC):
+            return 2
+        return 4 if self is Relation.SAME else 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +208,7 @@ class Comparison:
     Attributes:
         articles: The cleaned sources, in the user's order.
         sentences: Per source id, its sentences in reading order.
-        claims: N-way claim groups (each with passages from >= 2 sources).
+        claims: N-way claim groups (each with passages from >= 2 sources; a sentence in at most two).
         links: Every aligned pair of passages within the claim groups.
         unique: Body sentences that no other source carries, as one-sentence passages.
         facts: Compared facts for every aligned pair (including ``same`` ones).

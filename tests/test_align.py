@@ -135,24 +135,214 @@ def test_tfidf_rows_are_unit_and_topic_words_weigh_less() -> None:
     assert sims[0, 2] > sims[0, 1]
 
 
-def test_demo_invariants(demo, fake_embedder) -> None:
-    cmp = compare(demo, fake_embedder, with_facts=False)
-    seen = set()
+def assert_claim_invariants(cmp) -> None:
+    """One passage per source per claim, passages are slices of their text within one paragraph, a
+    sentence is in at most two claims, and every body sentence is in a claim or unique, not both."""
+    seen: dict[tuple[str, int], int] = {}
     for claim in cmp.claims:
         sources = [p.source_id for p in claim.passages]
         assert len(sources) == len(set(sources)) >= 2  # at most one passage per source
         for p in claim.passages:
             art = cmp.article(p.source_id)
             assert art.text[p.start : p.end] == p.text
+            assert "\n" not in p.text  # a passage never crosses a paragraph break
             for i in p.indices:
-                assert (p.source_id, i) not in seen  # a sentence belongs to one claim
-                seen.add((p.source_id, i))
+                seen[(p.source_id, i)] = seen.get((p.source_id, i), 0) + 1
+    assert max(seen.values(), default=0) <= 2  # a sentence states at most two claims
+    claim_of = {(c.claim_id, p.source_id, p.first, p.last) for c in cmp.claims for p in c.passages}
     for link in cmp.links:
         assert link.a.source_id != link.b.source_id
+        assert (link.claim_id, link.a.source_id, link.a.first, link.a.last) in claim_of
+        assert (link.claim_id, link.b.source_id, link.b.first, link.b.last) in claim_of
     for u in cmp.unique:
         assert (u.source_id, u.first) not in seen
     body = {(s.source_id, s.index) for ss in cmp.sentences.values() for s in ss if not s.is_heading}
-    assert seen | {(u.source_id, u.first) for u in cmp.unique} == body  # every sentence exactly once
+    assert set(seen) | {(u.source_id, u.first) for u in cmp.unique} == body
+    assert len(cmp.unique) == len({(u.source_id, u.first) for u in cmp.unique})
+
+
+def test_demo_invariants(demo, fake_embedder) -> None:
+    assert_claim_invariants(compare(demo, fake_embedder, with_facts=False))
+
+
+def _two_claims_story(both: np.ndarray, topic: float = 0.0):
+    """Sources a and b state a time and a place in two paragraphs; c states both in one sentence
+    (vector ``both``). Each source also has three sentences of its own. ``topic``: weight of a direction
+    that time and place sentences share (how alike the two claims are)."""
+    eye = np.eye(24)
+    time, place = eye[0] + topic * eye[7], eye[1] + topic * eye[7]
+
+    def near(v: np.ndarray, k: int) -> np.ndarray:
+        return v + 0.35 * eye[k]
+
+    texts = {
+        "a": [
+            "The quake hit at 11 pm.",
+            "It was centred 70 km from the city.",
+            "Own a1.",
+            "Own a2.",
+            "Own a3.",
+        ],
+        "b": ["It struck at 11 pm.", "The centre was 70 km away.", "Own b1.", "Own b2.", "Own b3."],
+        "c": ["At 11 pm a quake hit 70 km from the city.", "Own c1.", "Own c2.", "Own c3."],
+    }
+    arts = [Article(sid, "", "\n\n".join(paras)) for sid, paras in texts.items()]
+    sentences = segment_all(arts)
+    rows = {
+        "a": [near(time, 2), near(place, 3), eye[8], eye[9], eye[10]],
+        "b": [near(time, 4), near(place, 5), eye[11], eye[12], eye[13]],
+        "c": [both, eye[14], eye[15], eye[16]],
+    }
+    vectors = {
+        sid: np.stack([v / np.linalg.norm(v) for v in m]).astype(np.float32) for sid, m in rows.items()
+    }
+    assert all(len(sentences[sid]) == len(vectors[sid]) for sid in vectors)
+    return sentences, vectors, {a.source_id: a.text for a in arts}
+
+
+def _claims_of(res, source: str) -> list[dict[str, tuple[int, int]]]:
+    return sorted(
+        ({p.source_id: (p.first, p.last) for p in c.passages} for c in res.claims if c.passage(source)),
+        key=lambda g: sorted(g.items()),
+    )
+
+
+def test_two_claim_sentence_joins_both_claim_groups() -> None:
+    """Regression (issue 10, class 1): a sentence that states two claims other outlets state apart
+    joined one claim group only, and the second claim lost its partner in that source."""
+    eye = np.eye(24)
+    sentences, vectors, texts = _two_claims_story(eye[0] + eye[1] + 0.3 * eye[6])
+    config = AlignConfig(lexical_weight=0.0)
+    res = align_sources(sentences, vectors, texts=texts, config=config)
+    assert _claims_of(res, "c") == [
+        {"a": (0, 0), "b": (0, 0), "c": (0, 0)},
+        {"a": (1, 1), "b": (1, 1), "c": (0, 0)},
+    ]
+    # The second membership has its own direct link, with a ratio margin above the floor.
+    direct = [lk for lk in res.links if lk.direct and "c" in (lk.a.source_id, lk.b.source_id)]
+    assert {lk.claim_id for lk in direct} == {c.claim_id for c in res.claims if c.passage("c")}
+    assert all(lk.margin >= config.min_margin for lk in direct)
+    # Off switch: without second memberships c is in one group only.
+    off = AlignConfig(lexical_weight=0.0, second_residual=2.0)
+    assert len(_claims_of(align_sources(sentences, vectors, texts=texts, config=off), "c")) == 1
+
+
+def test_a_two_claim_sentence_downstream() -> None:
+    """Links carry their claim id (the exported alignments name the right claim for both memberships)
+    and the side-by-side layout shows the sentence once, on one of its claims' rows."""
+    from core.export import alignments_frame
+    from core.model import Comparison
+    from ui.analysis import layout_rows
+
+    eye = np.eye(24)
+    sentences, vectors, texts = _two_claims_story(eye[0] + eye[1] + 0.3 * eye[6])
+    res = align_sources(sentences, vectors, texts=texts, config=AlignConfig(lexical_weight=0.0))
+    arts = tuple(Article(sid, "", text) for sid, text in texts.items())
+    cmp = Comparison(arts, sentences, res.claims, res.links, res.unique)
+    assert_claim_invariants(cmp)
+    frame = alignments_frame(cmp)
+    with_c = frame[(frame["source_a"] == "c") | (frame["source_b"] == "c")]
+    assert sorted(with_c["claim_id"]) == sorted(
+        lk.claim_id for lk in res.links if "c" in (lk.a.source_id, lk.b.source_id)
+    )
+    assert len(set(with_c["claim_id"])) == 2
+    rows = layout_rows(cmp, cmp.source_ids)
+    for sid in cmp.source_ids:
+        shown = [i for r in rows if sid in r.cells for i in range(r.cells[sid].first, r.cells[sid].last + 1)]
+        assert sorted(shown) == [s.index for s in sentences[sid]]  # every sentence exactly once
+
+
+def test_a_sentence_whose_first_claim_explains_it_gets_no_second_claim() -> None:
+    """c's sentence is about the time only. The place claim is much like the time claim (they share
+    a strong topic direction), so c agrees with the place group above the cohesion floor; but once the
+    time group's direction is taken out of c, nothing of it points at the place: no second claim."""
+    eye = np.eye(24)
+    time_only = eye[0] + 2.0 * eye[7] + 0.3 * eye[6]
+    sentences, vectors, texts = _two_claims_story(time_only, topic=2.0)
+    res = align_sources(sentences, vectors, texts=texts, config=AlignConfig(lexical_weight=0.0))
+    assert _claims_of(res, "c") == [{"a": (0, 0), "b": (0, 0), "c": (0, 0)}]
+    # Control: without the residual test it would join the place group as well.
+    loose = AlignConfig(lexical_weight=0.0, second_residual=-1.0)
+    assert len(_claims_of(align_sources(sentences, vectors, texts=texts, config=loose), "c")) == 2
+
+
+def test_a_group_passage_never_crosses_a_paragraph_break() -> None:
+    """Regression (issue 10): x states two claims in two paragraphs, y in two sentences of one
+    paragraph, z in one sentence. z's merged link to y's paragraph united the two claim groups and
+    gave x one passage across its paragraph break."""
+    eye = np.eye(16)
+    arts = [
+        Article("x", "", "The bridge fell at night.\n\nTwo workers were rescued.\n\nOwn x1.\n\nOwn x2."),
+        Article("y", "", "The bridge fell at night. Two workers were rescued.\n\nOwn y1.\n\nOwn y2."),
+        Article("z", "", "The bridge fell at night and two workers were rescued.\n\nOwn z1.\n\nOwn z2."),
+    ]
+    sentences = segment_all(arts)
+    fell, rescued = eye[0], eye[1]
+    rows = {
+        "x": [fell + 0.3 * eye[2], rescued + 0.3 * eye[3], eye[8], eye[9]],
+        "y": [fell + 0.3 * eye[4], rescued + 0.3 * eye[5], eye[10], eye[11]],
+        "z": [fell + rescued, eye[12], eye[13]],
+    }
+    vectors = {
+        sid: np.stack([v / np.linalg.norm(v) for v in m]).astype(np.float32) for sid, m in rows.items()
+    }
+    texts = {a.source_id: a.text for a in arts}
+    res = align_sources(sentences, vectors, texts=texts, config=AlignConfig(lexical_weight=0.0))
+    assert res.claims  # y's paragraph and z's sentence still align
+    for claim in res.claims:
+        for p in claim.passages:
+            assert "\n" not in texts[p.source_id][p.start : p.end], p
+
+
+def test_lengthening_a_passage_does_not_glue_two_claims() -> None:
+    """Regression (issue 10): p and q give a death toll and then the damage in two sentences of one
+    paragraph; r gives only the toll, s only the damage. A link of p's two sentences to r's toll
+    would unite the toll group and the damage group (lengthening p's and q's passages, which agree
+    with both by construction) although r and s share nothing."""
+    from core.align.groups import Groups, PassageVectors
+    from core.align.units import build_story
+
+    eye = np.eye(12)
+    toll, damage = eye[0], eye[1]
+    arts = [
+        Article("p", "", "The toll rose to 600. Old walls cracked."),
+        Article("q", "", "Six hundred died. The old walls were damaged."),
+        Article("t", "", "The toll is 600. Walls cracked."),
+        Article("u", "", "600 are dead. The walls were hit."),
+        Article("r", "", "At least 600 people died."),
+        Article("s", "", "The city walls cracked."),
+    ]
+    sentences = segment_all(arts)
+    rows = {
+        "p": [toll + 0.3 * eye[2], damage + 0.3 * eye[3]],
+        "q": [toll + 0.3 * eye[4], damage + 0.3 * eye[5]],
+        "t": [toll + 0.3 * eye[8], damage + 0.3 * eye[9]],
+        "u": [toll + 0.3 * eye[10], damage + 0.3 * eye[11]],
+        "r": [toll + 0.3 * eye[6]],
+        "s": [damage + 0.3 * eye[7]],
+    }
+    vectors = {
+        sid: np.stack([v / np.linalg.norm(v) for v in m]).astype(np.float32) for sid, m in rows.items()
+    }
+    story = build_story(sentences, vectors, {a.source_id: a.text for a in arts})
+    config = AlignConfig(lexical_weight=0.0)
+    groups = Groups(story, PassageVectors(story, 0.0), config)
+    for sid in "qtu":
+        assert groups.try_union([("p", 0), (sid, 0)])
+        assert groups.try_union([("p", 1), (sid, 1)])
+    assert groups.try_union([("p", 0), ("r", 0)])
+    assert groups.try_union([("p", 1), ("s", 0)])
+    assert not groups.try_union([("p", 0), ("p", 1), ("r", 0)])
+    assert sorted(sorted(g.items()) for g in groups.components()) == [
+        [("p", {0}), ("q", {0}), ("r", {0}), ("t", {0}), ("u", {0})],
+        [("p", {1}), ("q", {1}), ("s", {0}), ("t", {1}), ("u", {1})],
+    ]
+    # A claim that every source splits the same way is still joined when a link unites its halves
+    # (no source is held by one half only).
+    halves = Groups(story, PassageVectors(story, 0.0), config)
+    assert halves.try_union([("p", 0), ("q", 0)])
+    assert halves.try_union([("p", 1), ("q", 1)])
+    assert halves.try_union([("p", 0), ("p", 1), ("q", 0), ("q", 1)])
 
 
 def _claim_with(cmp, source: str, needle: str):
@@ -254,6 +444,11 @@ def test_scoring_in_strips_changes_nothing(fake_embedder, cells: int) -> None:
     # Questions exercise the statement/question penalty across strips.
     arts[0] = Article(arts[0].source_id, arts[0].title, arts[0].text + "\n\nWill the line reopen by autumn?")
     arts[1] = Article(arts[1].source_id, arts[1].title, arts[1].text + "\n\nCan the line reopen by autumn?")
+    # One source says in one sentence what two others say in two: a one-to-two merge.
+    two = "\n\nThe harbour ferry resumed its crossings on Monday. Single tickets now cost four euros."
+    one = "\n\nThe harbour ferry resumed its crossings on Monday and single tickets now cost four euros."
+    for k, add in ((2, two), (3, two), (4, one)):
+        arts[k] = Article(arts[k].source_id, arts[k].title, arts[k].text + add)
     sentences = segment_all(arts)
     vectors = embed_all(sentences, fake_embedder)
     texts = {a.source_id: a.text for a in arts}

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from core.demo import demo_articles
@@ -80,8 +84,8 @@ def test_overview_shows_demo_comparison() -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Sources"] == "4"
     assert int(metrics["Claim groups"]) > 0
-    assert "Conflicts" in metrics
-    assert "Numbers differing" in metrics
+    assert {"Differences", "Conflicts", "Omissions"} <= set(metrics)
+    assert "<th>Numbers</th>" in texts(at.html)  # differences and omissions per kind
     assert len(at.get("plotly_chart")) == 3  # two heatmaps and the coverage matrix
     assert "demo set" in texts(at.info)
     assert at.session_state["backend"] == "hashing"
@@ -89,14 +93,57 @@ def test_overview_shows_demo_comparison() -> None:
 
 def test_overview_shows_whole_explanations() -> None:
     at = start()
-    top = ranked_divergences(_comparison(at).facts)[:12]
-    if not top:
+    facts = _comparison(at).facts
+    shown = ranked_divergences(facts, only="difference")[:12] + ranked_divergences(facts, only="omission")[:6]
+    if not shown:
         pytest.skip("no compared facts in this installation")
     html = texts(at.html)
-    assert '<table class="nc-facts">' in html
-    assert html.count("<tr>") == len(top) + 1  # a header and one row per divergence
-    for fp in top:
+    tables = html.split('<table class="nc-facts">')[1:]
+    assert len(tables) == 2
+    rows = sum(t.split("</table>")[0].count("<tr>") for t in tables)
+    assert rows == len(shown) + 2  # a header and one row per fact, in each table
+    for fp in shown:
         assert esc(fp.explanation) in html  # never cut off
+
+
+def test_overview_separates_differences_from_omissions() -> None:
+    """Issue 11 item 6: omissions (one source only) no longer swamp the differences a fact-checker acts on."""
+    from core.summary import category
+
+    at = start()
+    facts = _comparison(at).facts
+    differing = [fp for fp in facts if fp.relation != Relation.SAME]
+    omissions = [fp for fp in differing if fp.relation in (Relation.ONLY_IN_A, Relation.ONLY_IN_B)]
+    assert omissions and len(omissions) < len(differing)  # the demo set has both
+    metrics = {m.label: int(m.value) for m in at.metric}
+    assert metrics["Omissions"] == len(omissions)
+    assert metrics["Differences"] == len(differing) - len(omissions)
+    assert metrics["Conflicts"] == sum(fp.relation == Relation.CONFLICT for fp in facts)
+    assert {category(r) for r in Relation} == {"same", "difference", "omission"}
+    html = texts(at.html)
+    differences_table, omissions_table = (
+        t.split("</table>")[0] for t in html.split('<table class="nc-facts">')[1:3]
+    )
+    assert "only in" not in differences_table  # omissions are listed apart ...
+    assert "only in" in omissions_table and "rel-conflict" not in omissions_table
+    ranked = ranked_divergences(facts, only="difference")
+    order = [fp.relation for fp in ranked]
+    assert order == sorted(
+        order, key=lambda r: (r != Relation.CONFLICT, r != Relation.OVERLAP)
+    )  # conflicts first
+    subheaders = texts(at.subheader)
+    assert "Most important differences" in subheaders and "Stated by one source only" in subheaders
+
+
+def test_divergences_filter_by_category() -> None:
+    at = start("divergences")
+    frame = at.dataframe[0].value
+    assert set(frame["category"]) == {"difference", "omission"}
+    first_omission = list(frame["category"]).index("omission")
+    assert set(frame["category"][:first_omission]) == {"difference"}  # differences ranked first
+    at.multiselect(key="div_category").set_value(["omission"]).run()
+    assert set(at.dataframe[0].value["category"]) == {"omission"}
+    assert set(at.dataframe[0].value["relation"]) <= {"only in A", "only in B"}
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -143,8 +190,10 @@ def test_side_by_side_divergent_filter_and_word_diff() -> None:
     assert unique_html.count('class="nc-row ') < all_rows
     assert 'id="claim-' not in unique_html
     at.segmented_control(key="sbs_filter").set_value("all").run()
-    at.toggle(key="sbs_diff").set_value(True).run()
-    assert "<summary>Word diff against" in texts(at.html)
+    at.selectbox(key="sbs_diff_ref").set_value(DEMO_IDS[2]).run()
+    html = texts(at.html)
+    assert f'<span class="diff-lab">Word diff against {DEMO_IDS[2]}</span>' in html
+    assert "word diff reference" in html
 
 
 def test_claims_page_table_and_jump_to_side_by_side() -> None:
@@ -237,12 +286,12 @@ def test_divergence_filters_survive_page_changes() -> None:
 def test_side_by_side_view_choices_survive_page_changes() -> None:
     at = start("side_by_side")
     at.segmented_control(key="sbs_filter").set_value("unique").run()
-    at.toggle(key="sbs_diff").set_value(True).run()
+    at.selectbox(key="sbs_diff_ref").set_value(DEMO_IDS[1]).run()
     at.switch_page(PAGES["overview"]).run()
     at.switch_page(PAGES["side_by_side"]).run()
     assert not at.exception
     assert at.segmented_control(key="sbs_filter").value == "unique"
-    assert at.toggle(key="sbs_diff").value is True
+    assert at.selectbox(key="sbs_diff_ref").value == DEMO_IDS[1]
 
 
 def test_source_filters_drop_removed_sources_and_follow_renames() -> None:
@@ -338,10 +387,13 @@ def test_upload_adds_files_and_reports_binary_ones() -> None:
             ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "text/plain"),
         ]
     )
-    button(at, "Add files").click().run()
+    at.run()  # one step: choosing the files adds them, no second button
     assert not at.exception
+    assert not [b for b in at.button if b.label == "Add files"]
     assert "photo.txt: looks like a binary file" in texts(at.error).replace("\\", "")
     assert loaded_ids(at) == [*DEMO_IDS, "wire", "page"]
+    assert at.session_state["articles"][-1].origin == "file:page.html"
+    assert at.file_uploader(key="upload_files_1").value in (None, [])  # a fresh uploader for the next
 
 
 def test_bad_links_give_a_message_and_keep_sources() -> None:
@@ -628,9 +680,57 @@ def test_facts_table_escapes_names_and_explanations() -> None:
 
 def test_word_diff_marks_insertions_and_deletions() -> None:
     out = word_diff_html("cost 14 million euros", "cost 18 million <euros>")
-    assert "<del>14</del>" in out
-    assert "<ins>18</ins>" in out
-    assert "&lt;" in out
+    assert out == "cost <del>14</del> <ins>18</ins> million &lt;euros&gt;"
+
+
+def test_word_diff_keeps_the_spaces() -> None:
+    """Regression: 'violence and torture. Such' came out as 'violenceand torture.Such'."""
+    ref = "They reported violence and torture. Such acts were common, the report said."
+    text = "They reported violence and torture. Such abuse was routine, the report said."
+    out = word_diff_html(ref, text)
+    plain = re.sub(r"<del>.*?</del> ?", "", out).replace("<ins>", "").replace("</ins>", "")
+    assert plain == text  # the passage reads as written once the deleted words are taken out
+    assert "violence and torture. Such" in out
+    assert "<del>acts were common</del> <ins>abuse was routine</ins>" in out
+    assert word_diff_html(ref, ref) == ref
+
+
+def test_word_diff_marks_only_the_changed_words_of_a_paraphrase() -> None:
+    ref = "The mayor said on Monday that repairs will cost 14 million euros."
+    text = "Repairs will cost an estimated 14 million euros, the mayor said."
+    out = word_diff_html(ref, text)
+    assert re.findall(r"<ins>(.*?)</ins>", out) == ["an estimated"]
+    assert re.findall(r"<del>(.*?)</del>", out) == ["on Monday that"]
+    assert out.endswith("Repairs will cost <ins>an estimated</ins> 14 million euros, the mayor said.")
+
+
+@given(st.text(max_size=120), st.text(max_size=120))
+@settings(max_examples=150, deadline=None)
+def test_word_diff_always_escapes_and_keeps_the_text(ref: str, text: str) -> None:
+    out = word_diff_html(ref, text)
+    assert "<" not in re.sub(r"</?(ins|del)>", "", out)
+    kept = re.sub(r"<del>.*?</del> ?", "", out, flags=re.S).replace("<ins>", "").replace("</ins>", "")
+    assert html.unescape(kept).split() == text.split() or "".join(html.unescape(kept).split()) == "".join(
+        text.split()
+    )
+
+
+def test_word_diff_against_any_source_on_every_row() -> None:
+    """Issue 11 item 5: the diff is against the chosen source, for every passage of each claim row."""
+    at = start("side_by_side")
+    cmp = _comparison(at)
+    ref = DEMO_IDS[3]  # not the leftmost
+    at.selectbox(key="sbs_diff_ref").set_value(ref).run()
+    assert not at.exception, at.exception
+    html = texts(at.html)
+    expected = sum(len(c.passages) - 1 for c in cmp.claims if ref in c.sources)
+    assert html.count(f'<span class="diff-lab">Word diff against {ref}</span>') == expected
+    assert html.count("word diff reference") == sum(1 for c in cmp.claims if ref in c.sources)
+    assert '<details class="nc-diff"' not in html  # shown at once, not one passage at a time
+    at.multiselect(key="sbs_sources").set_value(DEMO_IDS[:3]).run()  # the reference is no longer shown
+    assert not at.exception, at.exception
+    assert at.selectbox(key="sbs_diff_ref").value is None or at.selectbox(key="sbs_diff_ref").value == ""
+    assert "Word diff against" not in texts(at.html)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -757,7 +857,7 @@ def test_overview_and_cli_report_the_same_counts(tmp_path: Path, capsys: pytest.
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Claim groups"]) == counts.claims
     assert int(metrics["Shared by all"]) == counts.shared_by_all
-    assert int(metrics["Divergences"]) == counts.divergences
+    assert int(metrics["Differences"]) + int(metrics["Omissions"]) == counts.divergences
     assert int(metrics["Conflicts"]) == counts.conflicts
     assert sum(counts.by_kind.values()) == counts.divergences
 
@@ -848,3 +948,90 @@ def test_jump_shows_exactly_the_sources_of_the_claim(page: str, key: str) -> Non
     for sid in DEMO_IDS:
         assert f'<div class="src">{sid}<' in html
     assert '<div class="src">library<' not in html
+
+
+# --------------------------------------------------------------------------------------------------
+# Sources page (issue 11 item 7, issue 15 item 11)
+
+
+def test_a_lost_session_says_so_instead_of_showing_the_demo_set() -> None:
+    """Regression (issue 15 item 11): after a server restart the browser reconnects to a fresh session,
+    which silently showed the demo set in place of the user's sources."""
+    at = start("sources")
+    at.text_input(key="paste_name_0").input("herald")
+    at.text_area(key="paste_text_0").input("A landslide blocked the railway near Kellan Bridge in March.")
+    button(at, "Add source").click().run()
+    assert at.query_params["sources"] in (
+        "5",
+        ["5"],
+    )  # the address says the user has their own sources (not which)
+
+    fresh = AppTest.from_file(str(APP), default_timeout=60)  # the server lost the session: a new one ...
+    fresh.query_params["sources"] = "5"  # ... opened from the same address
+    fresh.run()
+    assert not fresh.exception, fresh.exception
+    assert loaded_ids(fresh) == []  # nothing silently replaced by the demo set
+    warning = texts(fresh.warning)
+    assert "Your sources are gone" in warning and "the 5 sources you had loaded" in warning
+    button(fresh, "Load the demo set").click().run()
+    assert loaded_ids(fresh) == DEMO_IDS
+    assert not fresh.warning
+
+    first = AppTest.from_file(str(APP), default_timeout=60)  # a first visit: the demo set, no notice
+    first.run()
+    assert loaded_ids(first) == DEMO_IDS and not first.warning
+    assert "sources" not in first.query_params
+
+
+def test_uploads_get_readable_names_and_keep_the_file_name() -> None:
+    from ui.sources import readable, upload_name
+
+    assert upload_name("daily-herald.txt", "Rail line shut") == "daily-herald"
+    assert upload_name("3f9a0c2e7b1d4e55aa01.html", "Landslide cuts rail link to the coast for months") == (
+        "Landslide cuts rail link to the coast"
+    )
+    assert upload_name("article_20250314_000123.txt", "") == "article_20250314_000123"
+    assert not readable("0b6e4c1a-77d2-4c1e-9d55-2f1b3a9e8c01")
+    at = start("sources")
+    page_html = (
+        b"<html><head><title>Valley line closed for months</title></head><body><h1>Valley line closed for "
+        b"months</h1><p>The railway near Kellan Bridge stays shut until autumn, the authority said.</p>"
+        b"</body></html>"
+    )
+    at.file_uploader(key="upload_files_0").set_value(
+        [("ec9a4c8f21367746.html", page_html, "text/html")]
+    ).run()
+    assert not at.exception, at.exception
+    added = at.session_state["articles"][-1]
+    assert added.source_id == "Valley line closed for months"
+    assert added.origin == "file:ec9a4c8f21367746.html"  # the file name is kept (origin, exports)
+
+
+def test_side_by_side_has_a_pager_at_the_bottom_too() -> None:
+
+    story = demo_articles()[0]
+    long_story = article_from_text(
+        "long", "\n\n".join(f"Paragraph {k} says the line is shut." for k in range(300))
+    )
+    at = start("side_by_side", articles=[story, long_story])
+    assert at.selectbox(key="sbs_page").value == 0
+    assert not [b for b in at.button if b.label == "Previous rows" and not b.disabled]
+    button(at, "Next rows").click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="sbs_page").value == 1  # the pager at the top follows
+    button(at, "Previous rows").click().run()
+    assert at.selectbox(key="sbs_page").value == 0
+
+
+def test_saving_says_what_changed_and_never_claims_an_unchanged_save() -> None:
+    at = start("sources")
+    button(at, "Save changes").click().run()  # nothing edited
+    assert not at.exception, at.exception
+    assert "Nothing to save" in texts(at.info)
+    assert not at.success
+    box = next(t for t in at.text_input if t.key and t.key.startswith("edit_name_"))
+    box.input("eastmere")
+    button(at, "Save changes").click().run()
+    assert f"Saved: renamed “{DEMO_IDS[0]}” to “eastmere”." in texts(at.success).replace("\\", "")
+    assert loaded_ids(at)[0] == "eastmere"
+    assert at.session_state["edit_source"] == "eastmere"

@@ -205,7 +205,7 @@ def test_keyboard_opens_what_differs_and_print_writes_it_out(page: Any) -> None:
     _go(page, "side_by_side", "aligned claim rows")
     page.locator(".nc details.nc-f").first.wait_for()
     # Focus order: from the last control above the grid, Tab reaches the first highlight of row 1.
-    page.get_by_role("switch", name="Word diff").focus()
+    page.get_by_role("combobox", name="Word diff against").focus()
     for _ in range(10):
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement.matches('details.nc-f > summary')"):
@@ -234,3 +234,27 @@ def test_keyboard_opens_what_differs_and_print_writes_it_out(page: Any) -> None:
     sync_api.expect(notes).to_be_visible()
     assert "vs " in notes.inner_text()
     assert not why.is_visible()
+
+
+def test_a_new_session_on_the_same_address_says_the_sources_are_gone(page: Any, app_url: str) -> None:
+    """Issue 15 item 11: a server restart (here: a fresh session opened on the same address) must not
+    silently replace the user's sources with the demo set."""
+    page.get_by_text("Claim coverage").first.wait_for()
+    _settle(page)
+    _go(page, "sources", "Edit a source")
+    page.get_by_label("Name", exact=True).first.fill("herald")
+    page.get_by_label("Article text").fill("A landslide blocked the railway near Kellan Bridge in March.")
+    page.get_by_role("button", name="Add source").click()
+    page.get_by_text("Loaded sources (5)").wait_for()
+    _settle(page)
+    page.wait_for_function("() => new URL(location.href).searchParams.get('sources') === '5'")
+    address = page.url
+    assert "herald" not in address  # only a count goes into the address
+
+    fresh = page.context.new_page()  # the old session is gone; the browser comes back to the same address
+    fresh.set_default_timeout(TIMEOUT_MS)
+    fresh.goto(address, timeout=TIMEOUT_MS)
+    fresh.get_by_text("Your sources are gone").first.wait_for()
+    assert "5 sources you had loaded" in fresh.locator('[data-testid="stAlert"]').first.inner_text()
+    assert fresh.get_by_text("Loaded sources (0)").count() == 1  # not the demo set
+    fresh.close()

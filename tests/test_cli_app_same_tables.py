@@ -1,8 +1,8 @@
 """The command line and the app give byte-identical tables for the same files and settings (issue 11 item 2).
 
 The app path is the one the dashboard runs: ``ui.sources.from_upload`` for each file, then
-``ui.compute.cached_comparison`` on the process-wide shared embedder and ``ui.compute.export_bytes`` for the
-downloads. The CLI path is ``python -m core compare FILES --out DIR``. ``comparison.json`` is compared
+``ui.compute.cached_comparison`` on the process-wide shared embedder and ``ui.downloads.build_file`` for
+each download. The CLI path is ``python -m core compare FILES --out DIR``. ``comparison.json`` is compared
 without its ``timings`` (seconds, never equal twice). The app's shared embedder is also warmed first with a
 comparison of a subset of the files (what another visitor, or an earlier step, leaves in the shared cache):
 the tables must not depend on it.
@@ -11,6 +11,7 @@ the tables must not depend on it.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -32,18 +33,20 @@ def _cli_tables(files: list[Path], out: Path, backend: str) -> dict[str, bytes]:
 def _app_articles(files: list[Path]) -> tuple[Article, ...]:
     from ui.sources import from_upload
 
-    return tuple(from_upload(p.name, p.read_bytes(), p.stem) for p in files)
+    # The app names an upload readably; the CLI keeps the file stem. Same names, same tables.
+    return tuple(replace(from_upload(p.name, p.read_bytes()), source_id=p.stem) for p in files)
 
 
 def _app_tables(files: list[Path], backend: str) -> dict[str, bytes]:
-    from ui.compute import cached_comparison, export_bytes
+    from ui.compute import cached_comparison
+    from ui.downloads import DOWNLOADS, REPORT_FILE, ZIP_FILE, build_file
 
     articles = _app_articles(files)
     # A subset first, on the same shared embedder: its vectors are then served from the cache.
     cached_comparison(articles[:2], DEFAULT_ALIGN, backend)
     cached_comparison(articles, DEFAULT_ALIGN, backend)
-    files_out = export_bytes(articles, DEFAULT_ALIGN, backend)
-    return {k: v for k, v in files_out.items() if not k.endswith(".zip")}
+    names = [d.name for d in DOWNLOADS if d.name not in (REPORT_FILE, ZIP_FILE)]
+    return {name: build_file(articles, DEFAULT_ALIGN, backend, name) for name in names}
 
 
 def _without_timings(data: bytes) -> dict[str, object]:

@@ -478,3 +478,28 @@ def test_cache_counts_stay_exact_when_sessions_encode_at_once() -> None:
     assert cache.hits + cache.misses == 6 * 20 * len(texts)
     assert len(texts) <= cache.misses <= 6 * len(texts)
     np.testing.assert_array_equal(cache.encode(texts), embed.HashingEmbedder(dim=32).encode(texts))
+
+
+@pytest.mark.slow
+def test_default_backend_path_imports_no_torch() -> None:
+    """Issue 16 item 3: the default (ONNX) path of the CLI, the app and the batch work never imports torch
+    (it cost 2.4 CPU-s and ~190 MB per process). Facts are off here: spaCy imports torch through
+    thinc.compat, which core.facts keeps out on its own."""
+    code = (
+        "import sys, json\n"
+        "import ui.compute, ui.controls\n"
+        "from core.__main__ import main\n"
+        "from core.demo import demo_articles\n"
+        "from core.embed import CachingEmbedder, DEFAULT_BACKEND, load_embedder\n"
+        "from core.pipeline import compare\n"
+        "cmp = compare(demo_articles(), CachingEmbedder(load_embedder(DEFAULT_BACKEND)), with_facts=False)\n"
+        "heavy = ('torch', 'transformers', 'sentence_transformers', 'onnx')\n"
+        "print(json.dumps({'claims': len(cmp.claims), 'heavy': [m for m in heavy if m in sys.modules]}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=False, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["claims"] > 0
+    assert report["heavy"] == []

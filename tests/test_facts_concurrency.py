@@ -106,3 +106,110 @@ def test_concurrent_sessions_get_the_entities_of_a_lone_session(monkeypatch: pyt
 
     _hammer(work)
     assert together == alone
+
+
+# ------------------------------------------------------------------ cost: NER once per compared passage
+
+
+class _Counting(_Recorder):
+    """A stand-in pipeline that counts texts per entry point."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.piped: list[str] = []
+        self.single: list[str] = []
+
+    def __call__(self, text: str) -> SimpleNamespace:
+        self.single.append(text)
+        return SimpleNamespace(ents=[])
+
+    def pipe(self, texts: list[str], batch_size: int = 64):
+        for t in texts:
+            self.piped.append(t)
+            yield SimpleNamespace(ents=[])
+
+
+def test_ner_runs_once_per_compared_passage_however_small_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.facts import compare_facts, extract
+    from core.model import Article, Claim, Passage
+
+    rec = _Counting()
+    monkeypatch.setitem(names._state, "nlp", rec)
+    monkeypatch.setitem(names._state, "tried", True)
+    monkeypatch.setattr(names, "_NER_CACHE", type(names._NER_CACHE)())
+    monkeypatch.setattr(names, "_NER_CACHE_MAX", 3)  # far fewer than the passages compared
+    monkeypatch.setattr(names, "_cache_size", [3])
+    extract.analyse.cache_clear()
+
+    def p(src: str, i: int) -> Passage:
+        text = f"Report {i} from {src}: {i + 10} people were hurt in Karvik."
+        return Passage(src, i, i, 0, len(text), text)
+
+    claims = [Claim(i, (p("a", i), p("b", i), p("c", i))) for i in range(1, 13)]
+    lone = Claim(99, (p("a", 99),))  # one source only: nothing to compare, no NER
+    arts = [Article(s, "", "x") for s in "abc"]
+    pairs = compare_facts(arts, [*claims, lone])
+    assert pairs and {fp.claim_id for fp in pairs} == set(range(1, 13))
+    compared = {q.text for c in claims for q in c.passages}
+    assert sorted(rec.piped) == sorted(compared)  # each compared passage once, batched
+    assert rec.single == []  # never again one by one, although the cache holds only 3
+    extract.analyse.cache_clear()
+
+
+def test_facts_and_ner_keep_torch_out_of_the_process() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys\n"
+        "import core.facts\n"
+        "from core.facts.names import find_names, get_nlp\n"
+        "nlp = get_nlp()\n"
+        "found = find_names('Alda Reyes met Tomas Varga in Karvik on Monday.')\n"
+        "print(nlp is not None, bool(found), 'torch' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
+    loaded, found, torch_loaded = out.stdout.split()
+    if loaded == "False":
+        pytest.skip("no spaCy English model installed")
+    assert found == "True"
+    assert torch_loaded == "False"
+
+
+def test_torch_is_refused_only_to_the_thread_that_loads_spacy() -> None:
+    finder = names._NO_TORCH
+    assert finder.find_spec("torch", None) is None  # this thread: not blocked
+    seen: list[str] = []
+
+    def blocked_thread() -> None:
+        finder.blocked.on = True
+        try:
+            finder.find_spec("torch.utils.dlpack", None)
+        except ModuleNotFoundError as exc:
+            seen.append(str(exc))
+        finally:
+            finder.blocked.on = False
+        seen.append(repr(finder.find_spec("numpy", None)))
+
+    t = threading.Thread(target=blocked_thread)
+    t.start()
+    t.join()
+    assert seen[0].startswith("torch.utils.dlpack kept out") and seen[1] == "None"
+    assert finder.find_spec("torch", None) is None  # still not blocked here
+
+
+@needs_spacy
+def test_dropping_the_tok2vec_pipe_keeps_the_entities() -> None:
+    import importlib
+
+    nlp = get_nlp()
+    assert "tok2vec" not in nlp.pipe_names and "ner" in nlp.pipe_names
+    module = importlib.import_module(nlp.meta["lang"] + "_" + nlp.meta["name"])
+    full = module.load(exclude=names._DISABLED)  # with the tok2vec pipe
+    assert "tok2vec" in full.pipe_names
+    texts = [t for k in range(8) for t in _texts(k)]
+    ents = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in nlp.pipe(texts)]
+    assert ents == [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in full.pipe(texts)]
+    assert any(ents)

@@ -6,10 +6,13 @@ source that was loaded before.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from core.config import DEFAULT_LIMITS
@@ -75,8 +78,7 @@ def paste(at: AppTest, name: str, text: str, title: str = "") -> None:
 
 def upload(at: AppTest, files: list[tuple[str, bytes]]) -> None:
     r = form_round(at)
-    at.file_uploader(key=f"upload_files_{r}").set_value([(n, d, "text/plain") for n, d in files])
-    click(at, "Add files")
+    at.file_uploader(key=f"upload_files_{r}").set_value([(n, d, "text/plain") for n, d in files]).run()
 
 
 def assert_refused(at: AppTest, before: list[str], needle: str) -> None:
@@ -248,3 +250,109 @@ def test_hostile_name_removed_and_restored() -> None:
     assert not at.exception, at.exception
     assert ids(at) == [*DEMO_IDS, name]
     assert at.session_state["articles"][-1].text.startswith("A landslide")
+
+
+# --------------------------------------------------------------------------------------------------
+# Source names (issue 15 items 2 and 12)
+
+COLUMN_NAMES = ["claim", "sources", "agreement", "conflicts", "differing facts"]
+
+
+def test_sources_named_like_claims_columns_do_not_crash_the_claims_page() -> None:
+    """Regression: a source named "claim" (or "sources", "agreement", ...) made ui.tables.claims_table
+    build a duplicate column and the Claims page crashed."""
+    demo = demo_articles()
+    named = [replace(a, source_id=n) for a, n in zip(demo, COLUMN_NAMES, strict=False)]
+    extra = article_from_text("differing facts", STORY)
+    at = start([*named, extra], page="views/claims.py")
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert len(set(table.columns)) == len(table.columns)
+    assert set(table.columns[:5]) == set(COLUMN_NAMES)  # the fixed columns keep their meaning ...
+    assert table["claim"].dtype.kind == "i"
+    for name in COLUMN_NAMES:
+        assert f"{name} (source)" in table.columns  # ... and each source has its own column
+    at.multiselect(key="claims_sources").set_value(["claim"]).run()
+    assert not at.exception, at.exception
+    at.text_input(key="claims_query").input("railway").run()
+    assert not at.exception, at.exception
+
+
+@pytest.mark.parametrize(
+    ("name", "needle"),
+    [
+        ("\u200b", "no visible characters"),
+        ("\u200b\u200d\ufeff", "no visible characters"),
+        ("evil\u202etxt.exe", "text-direction control"),
+        ("\u2067right\u2069", "text-direction control"),
+        ("Cafe\u0301", "would look the same"),  # "Café" (NFC) is loaded: the same name in NFD
+        ("ﬁsh", "would look the same"),  # NFKC folds the ligature: "fish" is loaded
+    ],
+)
+def test_unreadable_or_lookalike_names_are_refused(name: str, needle: str) -> None:
+    at = start([*demo_articles(), article_from_text("Café", STORY), article_from_text("fish", STORY)])
+    before = ids(at)
+    paste(at, name, STORY + " More words here.")
+    assert_refused(at, before, needle)
+    # Renaming to such a name is refused too, and keeps the old name.
+    at.selectbox(key="edit_source").set_value(DEMO_IDS[0]).run()
+    box = next(t for t in at.text_input if t.key and t.key.startswith("edit_name_"))
+    box.input(name)
+    click(at, "Save changes")
+    assert_refused(at, before, needle)
+
+
+def test_edit_form_caps_the_headline_like_ingest() -> None:
+    from ui.sources import cap_title
+
+    at = start()
+    box = next(t for t in at.text_input if t.key and t.key.startswith("edit_title_"))
+    assert box.max_chars == 300
+    assert 290 <= len(cap_title("Headline " * 120_000)) <= 300  # the cap holds for any caller
+    huge = article_from_text("huge-title", STORY)
+    at = start([*demo_articles(), replace(huge, title="H" * 1_000_000)])
+    at.selectbox(key="edit_source").set_value("huge-title").run()
+    assert not at.exception, at.exception  # the form opens on a source whose headline is too long ...
+    box = next(t for t in at.text_input if t.key and t.key.startswith("edit_title_"))
+    box.input("A headline " * 100)
+    click(at, "Save changes")
+    assert not at.exception, at.exception
+    assert len(at.session_state["articles"][-1].title) <= 300  # ... and saves at most 300 characters
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([*COLUMN_NAMES, "claim (source)", "Claim", " claim "]), st.text(max_size=30)
+        ),
+        min_size=2,
+        max_size=8,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_any_unicode_source_names_give_a_claims_table(names: list[str]) -> None:
+    """Whatever names pass the name check, the Claims table has one column per source, none clashing."""
+    from core.model import Claim, Comparison, Passage
+    from ui.sources import clean_name, name_problem
+    from ui.tables import CLAIM_COLUMNS, claims_table
+
+    accepted: list[str] = []
+    for raw in names:
+        name = clean_name(raw)
+        if name_problem(name, accepted) is None:
+            accepted.append(name)
+    arts = tuple(Article(n, "", f"text of {k}") for k, n in enumerate(accepted))
+    passages = tuple(Passage(n, 0, 0, 0, len(f"text of {k}"), f"text of {k}") for k, n in enumerate(accepted))
+    claims = (Claim(1, passages),) if len(passages) >= 2 else ()
+    cmp = Comparison(articles=arts, sentences={}, claims=claims, links=(), unique=())
+    frame = claims_table(cmp)
+    assert len(set(frame.columns)) == len(frame.columns) == len(CLAIM_COLUMNS) + len(accepted)
+    assert list(frame.columns[: len(CLAIM_COLUMNS)]) == CLAIM_COLUMNS
+    if claims:
+        row = frame.iloc[0]
+        texts_shown = sorted(str(v) for v in row.iloc[len(CLAIM_COLUMNS) :])
+        assert texts_shown == sorted(p.text for p in passages)
+    for name in accepted:  # accepted names are visible and direction-safe
+        assert name.strip() and not any(
+            ch in name for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        )

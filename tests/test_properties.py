@@ -300,12 +300,14 @@ def _assert_alignment(cmp: Comparison, config: AlignConfig) -> None:
             assert not any(sents[i].is_heading for i in p.indices)
             claim_passages.add(p)
             seen.update((p.source_id, i) for i in p.indices)
+    assert max(seen.values(), default=0) <= 2, "a sentence is in at most two claims (it states both)"
     for p in cmp.unique:
         assert p.first == p.last
         assert texts[p.source_id][p.start : p.end] == p.text
+        assert (p.source_id, p.first) not in seen, "a unique sentence is in no claim"
         seen[(p.source_id, p.first)] += 1
-    body = Counter((sid, s.index) for sid, sents in cmp.sentences.items() for s in sents if not s.is_heading)
-    assert seen == body, "every body sentence appears exactly once, in one claim or in unique"
+    body = {(sid, s.index) for sid, sents in cmp.sentences.items() for s in sents if not s.is_heading}
+    assert set(seen) == body, "every body sentence is in a claim or in unique"
     for lk in cmp.links:
         assert lk.a.source_id != lk.b.source_id, "a link pairs a source with itself"
         assert lk.a in claim_passages

@@ -138,6 +138,52 @@ def shrink(png: bytes) -> bytes:
     return out.getvalue()
 
 
+def clip_png(
+    page: object, locator: object, *, above: int = 40, height: int = 620, width: int = 1440
+) -> bytes:
+    """A screenshot of the viewport around ``locator`` (scrolled into view), ``height`` pixels tall."""
+    locator.scroll_into_view_if_needed()  # type: ignore[attr-defined]
+    page.wait_for_timeout(400)  # type: ignore[attr-defined]
+    box = locator.bounding_box()  # type: ignore[attr-defined]
+    top = max(0, int(box["y"]) - above)
+    return page.screenshot(clip={"x": 0, "y": top, "width": width, "height": height})  # type: ignore[attr-defined, no-any-return]
+
+
+def take_details(page: object, out_dir: Path, width: int) -> list[Path]:
+    """Close-ups: the explanation panel a selected fact opens, and the Overview's differences/omissions."""
+    written = []
+    page.set_viewport_size({"width": width, "height": 900})  # type: ignore[attr-defined]
+    page.locator('[data-testid="stSidebarNav"] a[href$="/side_by_side"]').first.click()  # type: ignore[attr-defined]
+    wait_rendered(page, "aligned claim rows")
+    summary = page.locator(".nc details.nc-f > summary:has(> mark.rel-conflict)").first  # type: ignore[attr-defined]
+    summary.scroll_into_view_if_needed()
+    summary.focus()
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    target = out_dir / "explanation_panel.png"
+    target.write_bytes(shrink(clip_png(page, summary, above=260, height=560, width=width)))
+    written.append(target)
+    page.emulate_media(media="print")  # type: ignore[attr-defined]
+    target = out_dir / "explanation_print.png"
+    target.write_bytes(
+        shrink(clip_png(page, page.locator(".nc-notes").first, above=330, height=600, width=width))
+    )  # type: ignore[attr-defined]
+    written.append(target)
+    page.emulate_media(media="screen")  # type: ignore[attr-defined]
+    page.locator('[data-testid="stSidebarNav"] a').first.click()  # type: ignore[attr-defined]
+    wait_rendered(page, "Claim coverage")
+    metrics = page.locator('[data-testid="stMetric"]').first  # type: ignore[attr-defined]
+    target = out_dir / "differences_omissions.png"
+    target.write_bytes(shrink(clip_png(page, metrics, above=20, height=300, width=width)))
+    written.append(target)
+    heading = page.get_by_text("Most important differences").first  # type: ignore[attr-defined]
+    target = out_dir / "most_important.png"
+    target.write_bytes(shrink(clip_png(page, heading, above=20, height=820, width=width)))
+    written.append(target)
+    for t in written:
+        print(f"{t}: {t.stat().st_size / 1024:.0f} KB")
+    return written
+
+
 def take(url: str, out_dir: Path, width: int) -> list[Path]:
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
@@ -161,8 +207,58 @@ def take(url: str, out_dir: Path, width: int) -> list[Path]:
                 target.write_bytes(shrink(full_page_png(page, width)))
                 written.append(target)
                 print(f"{target}: {target.stat().st_size / 1024:.0f} KB")
+            written += take_details(page, out_dir, width)
         finally:
             browser.close()
+    return written
+
+
+def take_viz(url: str, out_dir: Path, width: int, backend: str = "onnx") -> list[Path]:
+    """Screenshots of the dates-and-figures page (timeline tab, figures tab) and of the HTML report of the
+    demo set opened from a file, as a reader sees it: ``timeline.png``, ``figures.png``, ``report.png``."""
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    sys.path.insert(0, str(ROOT))
+    from core.demo import demo_articles  # noqa: PLC0415
+    from core.embed import CachingEmbedder, load_embedder  # noqa: PLC0415
+    from core.export import Settings  # noqa: PLC0415
+    from core.pipeline import compare  # noqa: PLC0415
+    from core.report import write_report  # noqa: PLC0415
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory(prefix="chromium-") as profile, sync_playwright() as pw:
+        browser = pw.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+            viewport={"width": width, "height": 900},
+        )  # fmt: skip
+        try:
+            page = browser.new_page()
+            page.goto(url + "/timeline", timeout=60_000)
+            wait_rendered(page, "Timeline of dates")
+            for name, tab in (("timeline", None), ("figures", "Figures")):
+                if tab:
+                    page.set_viewport_size({"width": width, "height": 900})
+                    page.get_by_role("tab", name=tab).click()
+                    wait_rendered(page, "exact figure")
+                target = out_dir / f"{name}.png"
+                target.write_bytes(shrink(full_page_png(page, width)))
+                written.append(target)
+            report = Path(profile) / "report.html"
+            cmp = compare(demo_articles(), CachingEmbedder(load_embedder(backend)))
+            write_report(cmp, report, settings=Settings(backend=backend))
+            page.set_viewport_size({"width": min(width, 1280), "height": 900})
+            page.goto(report.as_uri())
+            page.wait_for_timeout(500)
+            height = min(int(page.evaluate("() => document.documentElement.scrollHeight")), 4200)
+            page.set_viewport_size({"width": min(width, 1280), "height": height})
+            target = out_dir / "report.png"
+            target.write_bytes(shrink(page.screenshot()))
+            written.append(target)
+        finally:
+            browser.close()
+    for target in written:
+        print(f"{target}: {target.stat().st_size / 1024:.0f} KB")
     return written
 
 
@@ -172,16 +268,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--backend", default="onnx", choices=["onnx", "torch", "hashing"])
+    parser.add_argument("--viz", action="store_true", help="only the dates-and-figures page and the report")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing: apt-get install -y chromium", file=sys.stderr)
         return 2
+    shoot = (
+        (lambda u: take_viz(u, args.out, args.width, args.backend))
+        if args.viz
+        else (lambda u: take(u, args.out, args.width))
+    )
     if args.url:
         wait_healthy(args.url.rstrip("/"), None)
-        take(args.url.rstrip("/"), args.out, args.width)
+        shoot(args.url.rstrip("/"))
     else:
         with serve_app(args.backend) as url:
-            take(url, args.out, args.width)
+            shoot(url)
     return 0
 
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from core.model import Comparison, Fact, FactPair, Relation
-from core.summary import Summary, summarise
+from core.summary import CATEGORY_LABELS, DIFFERENCE, OMISSION, Summary, category, summarise
 
-__all__ = ["Summary", "summarise"]  # the headline counts, for the pages (views import no core module)
+# The headline counts and fact categories, for the pages (views import no core module).
+__all__ = ["CATEGORY_LABELS", "DIFFERENCE", "OMISSION", "Summary", "category", "summarise"]
 
 # --------------------------------------------------------------------------------------------------
 # Relations as seen from one side
@@ -74,13 +75,16 @@ REL_LABELS = {
     "conflict": "conflict",
     "only": "only stated here",
 }
+# What a fact-checker acts on first: values that cannot both be right; then the same fact worded or
+# bounded differently (a reworded quote may be a misquote); then one source giving more detail; last,
+# facts only one source states (omissions: by far the most numerous, and the least often an error).
 RELATION_ORDER = {
     Relation.CONFLICT: 0,
-    Relation.ONLY_IN_A: 2,
-    Relation.ONLY_IN_B: 2,
-    Relation.OVERLAP: 3,
-    Relation.MORE_SPECIFIC: 4,
-    Relation.LESS_SPECIFIC: 4,
+    Relation.OVERLAP: 1,
+    Relation.MORE_SPECIFIC: 2,
+    Relation.LESS_SPECIFIC: 2,
+    Relation.ONLY_IN_A: 3,
+    Relation.ONLY_IN_B: 3,
     Relation.SAME: 9,
 }
 KIND_ORDER = {"number": 0, "date": 1, "name": 2, "quote": 3}
@@ -156,6 +160,8 @@ class PairTables:
         share: shared / claim groups either carries (diagonal: 1.0).
         divergences: Fact pairs of the two sources that are not ``same``.
         conflicts: Fact pairs of the two sources that conflict.
+        differences: Fact pairs both sources state, differently (conflicts included).
+        omissions: Fact pairs only one of the two sources states.
     """
 
     sources: tuple[str, ...]
@@ -163,6 +169,8 @@ class PairTables:
     share: tuple[tuple[float, ...], ...]
     divergences: tuple[tuple[int, ...], ...]
     conflicts: tuple[tuple[int, ...], ...]
+    differences: tuple[tuple[int, ...], ...] = ()
+    omissions: tuple[tuple[int, ...], ...] = ()
 
 
 def pair_tables(cmp: Comparison) -> PairTables:
@@ -185,27 +193,38 @@ def pair_tables(cmp: Comparison) -> PairTables:
     ]
     div = [[0] * n for _ in range(n)]
     con = [[0] * n for _ in range(n)]
+    dif = [[0] * n for _ in range(n)]
+    omi = [[0] * n for _ in range(n)]
     for fp in cmp.facts:
         if fp.relation == Relation.SAME or fp.source_a not in pos or fp.source_b not in pos:
             continue
         i, j = pos[fp.source_a], pos[fp.source_b]
-        div[i][j] += 1
-        div[j][i] += 1
-        if fp.relation == Relation.CONFLICT:
-            con[i][j] += 1
-            con[j][i] += 1
+        which = dif if category(fp.relation) == DIFFERENCE else omi
+        for table in (div, which) + ((con,) if fp.relation == Relation.CONFLICT else ()):
+            table[i][j] += 1
+            table[j][i] += 1
     return PairTables(
         sources=ids,
         shared=tuple(map(tuple, shared)),
         share=tuple(map(tuple, share)),
         divergences=tuple(map(tuple, div)),
         conflicts=tuple(map(tuple, con)),
+        differences=tuple(map(tuple, dif)),
+        omissions=tuple(map(tuple, omi)),
     )
 
 
-def ranked_divergences(facts: Iterable[FactPair]) -> list[FactPair]:
-    """Non-same fact pairs, conflicts first, then one-sided facts, then differences in detail."""
-    rows = [fp for fp in facts if fp.relation != Relation.SAME]
+def ranked_divergences(facts: Iterable[FactPair], *, only: str | None = None) -> list[FactPair]:
+    """Non-same fact pairs in the order a fact-checker acts on them (``RELATION_ORDER``): differences
+    first (conflicts, worded differently, more or less specific), omissions last.
+
+    Args:
+        facts: Compared fact pairs.
+        only: ``DIFFERENCE`` or ``OMISSION`` to keep one category.
+    """
+    rows = [
+        fp for fp in facts if fp.relation != Relation.SAME and (only is None or category(fp.relation) == only)
+    ]
     return sorted(
         rows,
         key=lambda fp: (
@@ -289,9 +308,11 @@ def layout_rows(cmp: Comparison, sources: Sequence[str]) -> list[Row]:
         in_view = [p for p in claim.passages if p.source_id in shown]
         if len(in_view) >= 2:
             carriers[claim.claim_id] = [p.source_id for p in in_view]
+    # A sentence in two claims sits on one row: its first claim aligned among the shown sources.
+    for claim in sorted(cmp.claims, key=lambda c: c.claim_id not in carriers):
         for p in claim.passages:
             for i in p.indices:
-                claim_of[(p.source_id, i)] = claim.claim_id
+                claim_of.setdefault((p.source_id, i), claim.claim_id)
     aligned = set(carriers)
     units = {sid: _units(cmp, sid, claim_of, aligned) for sid in shown}
     unit_of: dict[tuple[str, int], _Unit] = {
@@ -329,8 +350,8 @@ def layout_rows(cmp: Comparison, sources: Sequence[str]) -> list[Row]:
         chosen = max(votes, key=lambda cid: votes[cid])
         row_cells: dict[str, Cell] = {}
         for t in carriers[chosen]:
-            u = unit_of[(t, chosen)]
-            if u.consumed:
+            u = unit_of.get((t, chosen))
+            if u is None or u.consumed:
                 continue
             row_cells[t] = cell(u, moved=heads.get(t) is not u)
             u.consumed = True

@@ -114,23 +114,30 @@ def shared_heatmap(t: PairTables, chart_px: int = 1000) -> go.Figure:
 
 
 def divergence_heatmap(t: PairTables, chart_px: int = 1000) -> go.Figure:
-    """Fact pairs that are not the same, per pair of sources, with the conflicts among them."""
+    """Differences (facts both state, differently) per pair of sources, with the conflicts among them;
+    omissions (facts only one of the two states) on a line of their own, not coloured."""
     n = len(t.sources)
     roomy = cell_width(t.sources, chart_px) >= 95
+    differences = t.differences or t.divergences
+    omissions = t.omissions or tuple(tuple(0 for _ in r) for r in t.divergences)
 
     def cell(i: int, j: int) -> str:
         if i == j:
             return ""
-        k = t.conflicts[i][j]
-        return f"{t.divergences[i][j]}<br>({k}{' conflict' + 's' * (k != 1) if roomy else ' confl.'})"
+        k, o = t.conflicts[i][j], omissions[i][j]
+        conflicts = f"({k}{' conflict' + 's' * (k != 1) if roomy else ' confl.'})"
+        left_out = (
+            f"<br><span style='font-size:10px'>+{o} {'omitted' if roomy else 'om.'}</span>" if o else ""
+        )
+        return f"{differences[i][j]} {conflicts}{left_out}"
 
     text = [[cell(i, j) for j in range(n)] for i in range(n)]
-    top = max((max(r) for r in t.divergences), default=0)
+    top = max((max(r) for r in differences), default=0)
     fig = go.Figure()
     names = _column_labels(fig, t.sources, chart_px)
     fig.add_trace(
         go.Heatmap(
-            z=[[None if i == j else t.divergences[i][j] for j in range(n)] for i in range(n)],
+            z=[[None if i == j else differences[i][j] for j in range(n)] for i in range(n)],
             x=names,
             y=_labels(t.sources),
             text=text,
@@ -142,7 +149,7 @@ def divergence_heatmap(t: PairTables, chart_px: int = 1000) -> go.Figure:
             xgap=3,
             ygap=3,
             colorbar={"title": {"text": "differ"}, "thickness": 12},
-            hovertemplate="%{y} × %{x}<br>%{text} differing facts<extra></extra>",
+            hovertemplate="%{y} × %{x}<br>%{text}<extra>differences (conflicts), omissions</extra>",
         )
     )
     return _layout(fig, 110 + 60 * n)

@@ -30,6 +30,31 @@ def header(title: str, caption: str) -> None:
     st.title(title)
     st.caption(caption)
     show_flash()
+    lost_notice()
+
+
+def lost_notice() -> None:
+    """Says that the sources of an earlier session are gone (server restart or expiry), until the user
+    loads sources again or dismisses it."""
+    n = state.lost_sources()
+    if n is None:
+        return
+    what = f"the {n} sources you had loaded are" if n > 1 else "the source you had loaded is"
+    st.warning(
+        f"**Your sources are gone.** The server restarted or this session expired, and {what} no longer "
+        "here: sources are kept in the server's memory only, never stored. Add them again on the Sources "
+        "page, or load the demo set to look around.",
+        icon=":material/cloud_off:",
+    )
+    c1, c2, c3, _ = st.columns([1.2, 1.2, 1, 2])
+    if c1.button("Go to Sources", icon=":material/library_books:", key="lost_sources_go", width="stretch"):
+        st.switch_page("views/sources.py")
+    if c2.button("Load the demo set", icon=":material/science:", key="lost_demo", width="stretch"):
+        state.load_demo()
+        st.rerun()
+    if c3.button("Dismiss", icon=":material/close:", key="lost_dismiss", width="stretch"):
+        state.dismiss_lost()
+        st.rerun()
 
 
 def comparison() -> Comparison | None:

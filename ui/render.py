@@ -6,12 +6,11 @@ Every piece of article text and every source name is untrusted: it goes through 
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.model import Article, Comparison, FactPair, Relation, Sentence
+from core.summary import Summary
 from ui.analysis import (
     REL_LABELS,
     RELATION_LABELS,
@@ -26,8 +25,10 @@ from ui.analysis import (
     row_statuses,
 )
 from ui.text import esc, md_escape, shorten
+from ui.worddiff import word_diff_html
 
-__all__ = ["esc", "md_escape", "shorten"]  # re-exported: older imports of ui.render keep working
+# Re-exported: older imports from ui.render keep working.
+__all__ = ["esc", "md_escape", "shorten", "word_diff_html"]
 
 # --------------------------------------------------------------------------------------------------
 # Styles
@@ -121,9 +122,10 @@ CSS = (
 .nc-tag.only {background:#efe3ff;color:#4f2a96}
 .nc-tag.moved {background:#fff1c7;color:#7a5600}
 .nc-h {font-weight:700}
-.nc details.nc-diff {margin-top:.35rem;font-size:.85rem}
-.nc details.nc-diff > summary {cursor:pointer;color:#2155b8}
-.nc .diff {background:#fff;border:1px solid #e1e4ea;border-radius:4px;padding:.3rem .45rem;margin-top:.25rem}
+.nc .diff {background:#fff;border:1px solid #e1e4ea;border-radius:4px;padding:.3rem .45rem;margin-top:.4rem;
+  font-size:.85rem}
+.nc .diff-lab {display:block;font-size:.72rem;color:#5f6570;margin-bottom:.1rem}
+.nc-tag.diff-ref {background:#e3ecff;color:#2155b8}
 .nc ins {background:#d7f5dd;text-decoration:none;border-radius:2px}
 .nc del {background:#ffe0de;color:#8a1f17;border-radius:2px}
 .nc-empty-note {color:#5f6570;padding:1rem 0}
@@ -140,6 +142,11 @@ CSS = (
 .nc-facts td.pair {width:24%;overflow-wrap:anywhere}
 .nc-facts td.pair .vs {color:#8a909a;font-size:.8rem;padding:0 .2rem}
 .nc-facts td.what {overflow-wrap:anywhere}
+.nc-kinds {border-collapse:collapse;font-size:.85rem;color:#1f2430;width:100%;
+  border:1px solid rgba(49,51,63,.2);border-radius:.5rem}
+.nc-kinds th, .nc-kinds td {padding:.18rem .6rem;text-align:right;font-variant-numeric:tabular-nums}
+.nc-kinds th:first-child {text-align:left;font-weight:500;color:#5f6570}
+.nc-kinds thead th {font-weight:500;color:#5f6570;font-size:.78rem;border-bottom:1px solid #e1e4ea}
 .nc-rel {display:inline-block;padding:0 .45rem;border-radius:999px;font-size:.8rem;
   border:1px solid transparent}
 </style>
@@ -290,35 +297,6 @@ def sentences_html(
 
 
 # --------------------------------------------------------------------------------------------------
-# Word diff
-
-_TOKENS = re.compile(r"\w+|[^\w\s]|\s+")
-
-
-def word_diff_html(reference: str, text: str) -> str:
-    """``text`` against ``reference`` word by word: words only here in <ins>, words only there in <del>."""
-    a = _TOKENS.findall(reference)
-    b = _TOKENS.findall(text)
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    out: list[str] = []
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "equal":
-            out.append(esc("".join(b[j1:j2])))
-            continue
-        removed = "".join(a[i1:i2]).strip()
-        added = "".join(b[j1:j2]).strip()
-        if removed:
-            out.append(f"<del>{esc(removed)}</del>")
-        if removed and added:
-            out.append(" ")
-        if added:
-            out.append(f"<ins>{esc(added)}</ins>")
-        if (i2 > i1 and a[i2 - 1].isspace()) or (j2 > j1 and b[j2 - 1].isspace()):
-            out.append(" ")
-    return "".join(out)
-
-
-# --------------------------------------------------------------------------------------------------
 # The side-by-side grid
 
 
@@ -345,9 +323,13 @@ def row_html(
     status: Status,
     marks: dict[str, list[Mark]],
     unique: set[tuple[str, int]],
-    diff: bool,
+    diff: str | None,
 ) -> str:
-    """One row: a label column, then one cell per shown source (empty where it says nothing here)."""
+    """One row: a label column, then one cell per shown source (empty where it says nothing here).
+
+    With ``diff`` (a source id), every other passage of a claim row that source carries ends with its word
+    diff against that source's passage.
+    """
     css = {Status.SAME: "st-same", Status.DIFFERS: "st-differs", Status.CONFLICT: "st-conflict"}.get(
         status, ""
     )
@@ -357,7 +339,7 @@ def row_html(
         anchor = f' id="claim-{row.claim_id}"'
     else:
         label, anchor = "", ""
-    reference: Cell | None = next((row.cells[s] for s in sources if s in row.cells), None)
+    reference = row.cells.get(diff) if diff is not None and row.claim_id is not None else None
     notes: list[Note] = []
     cells = []
     for sid in sources:
@@ -384,12 +366,12 @@ def row_html(
                 f"↕ sentence {c.first + 1} of this source</span><br>"
             )
         extra = ""
-        if diff and row.claim_id is not None and reference is not None and c is not reference:
+        if reference is not None and c is reference:
+            tags += '<span class="nc-tag diff-ref">word diff reference</span><br>'
+        elif reference is not None:
             ref_text = cmp.article(reference.source_id).text[reference.start : reference.end]
-            extra = (
-                f'<details class="nc-diff"><summary>Word diff against {esc(reference.source_id)}</summary>'
-                f'<div class="diff">{word_diff_html(ref_text, art.text[c.start : c.end])}</div></details>'
-            )
+            heading = f'<span class="diff-lab">Word diff against {esc(reference.source_id)}</span>'
+            extra = f'<div class="diff">{heading}{word_diff_html(ref_text, art.text[c.start : c.end])}</div>'
         cells.append(f'<div class="{klass}">{tags}{body}{extra}</div>')
     return (
         f'<div class="nc-row {css}"{anchor} style="{_grid(len(sources))}">'
@@ -404,7 +386,7 @@ def grid_html(
     sources: Sequence[str],
     marks: dict[str, list[Mark]],
     *,
-    diff: bool,
+    diff: str | None = None,
 ) -> str:
     """The whole block of rows (one ``st.html`` call), with a sticky header of source names."""
     unique = {(p.source_id, i) for p in cmp.unique for i in p.indices}
@@ -426,11 +408,24 @@ def claim_preview_html(cmp: Comparison, claim_id: int) -> str:
     )
     (status,) = row_statuses(cmp, [row], sources)
     marks = {sid: fact_marks(cmp, sid, sources) for sid in sources}
-    return legend_html() + grid_html(cmp, [row], [status], sources, marks, diff=False)
+    return legend_html() + grid_html(cmp, [row], [status], sources, marks)
 
 
 # --------------------------------------------------------------------------------------------------
 # A short table of compared facts
+
+
+def kinds_table_html(counts: Summary) -> str:
+    """Differences and omissions per kind of fact, as a small table beside the headline numbers."""
+    rows = "".join(
+        f"<tr><th>{label}</th><td>{counts.differences_by_kind.get(kind, 0)}</td>"
+        f"<td>{counts.by_kind.get(kind, 0) - counts.differences_by_kind.get(kind, 0)}</td></tr>"
+        for kind, label in (("number", "Numbers"), ("date", "Dates"), ("name", "Names"), ("quote", "Quotes"))
+    )
+    return (
+        '<table class="nc-kinds"><thead><tr><th></th><th>differences</th><th>omissions</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def facts_table_html(facts: Sequence[FactPair]) -> str:

@@ -16,11 +16,15 @@ import streamlit as st
 from core.config import DEFAULT_LIMITS, Limits
 from core.demo import demo_articles
 from core.model import Article
-from ui.sources import MAX_NAME_CHARS, clean_name
+from ui.sources import MAX_NAME_CHARS, MAX_TITLE_CHARS, cap_title, clean_name, name_problem
 from ui.sources import unique_name as _unique_name
+
+__all__ = ["MAX_NAME_CHARS", "MAX_TITLE_CHARS", "clean_name"]  # used by the Sources page
 from ui.text import md_escape
 
 ARTICLES = "articles"
+LOST = "lost_sources"
+MARKER = "sources"  # query parameter: the number of the user's own sources (see ``init``)
 FLASH = "flash"
 FOCUS_CLAIM = "focus_claim"
 FOCUS_SOURCES = "focus_sources"  # the sources a jump to one claim shows (read once by Side by side)
@@ -28,6 +32,7 @@ UNDO = "undo"
 MAX_UNDO = 20
 # Widget values that hold source names; a rename carries them over (see ``update``).
 SOURCE_CHOICES = ("claims_sources", "div_sources", "sbs_sources", "sbs_keep")
+SOURCE_CHOICE = ("sbs_diff_ref",)  # widget values that hold one source name
 
 
 @st.cache_resource(show_spinner=False)
@@ -37,11 +42,50 @@ def _demo_set() -> tuple[Article, ...]:
 
 
 def init() -> None:
-    """Creates the session's state on its first run: the demo set, no messages, no focus."""
+    """Creates the session's state on its first run: the demo set, no messages, no focus.
+
+    Sources live only in the server's memory. A fresh session whose address still carries the
+    ``MARKER`` query parameter belongs to a browser that had loaded its own sources in a session the
+    server no longer has (it restarted, or the session expired): it starts empty, with a notice saying
+    so (``lost_sources``), rather than silently showing the demo set as if nothing had happened.
+    """
     if ARTICLES not in st.session_state:
-        st.session_state[ARTICLES] = list(_demo_set())
+        marker = st.query_params.get(MARKER)
+        if marker:
+            st.session_state[ARTICLES] = []
+            st.session_state[LOST] = marker
+        else:
+            st.session_state[ARTICLES] = list(_demo_set())
     st.session_state.setdefault(FLASH, [])
     st.session_state.setdefault(FOCUS_CLAIM, None)
+    _sync_marker()
+
+
+def _sync_marker() -> None:
+    """Keeps ``MARKER`` in the address while the user's own sources are loaded (their number, nothing
+    else: names and texts never go into the address), and while a loss is being reported."""
+    items = articles()
+    lost = st.session_state.get(LOST)
+    want = str(len(items)) if items and not is_demo() else (str(lost) if lost and not items else None)
+    if st.query_params.get(MARKER) != want:
+        if want is None:
+            del st.query_params[MARKER]
+        else:
+            st.query_params[MARKER] = want
+
+
+def lost_sources() -> int | None:
+    """How many sources this browser had in a session the server no longer has (None: nothing lost)."""
+    lost = st.session_state.get(LOST)
+    try:
+        return int(lost) if lost else None
+    except ValueError:
+        return 1  # a hand-edited marker: something was lost, number unknown
+
+
+def dismiss_lost() -> None:
+    st.session_state.pop(LOST, None)
+    _sync_marker()
 
 
 def articles() -> tuple[Article, ...]:
@@ -72,11 +116,14 @@ def _set(items: list[Article], *, undo: UndoStep | None = None, keep_undo: bool 
     changed = tuple(items) != articles()
     st.session_state[ARTICLES] = items
     st.session_state[FOCUS_CLAIM] = None
+    if items:  # sources again: the notice about lost ones has done its job
+        st.session_state.pop(LOST, None)
     if undo is None:
         if changed and not keep_undo:
             st.session_state.pop(UNDO, None)
     else:
         st.session_state[UNDO] = [*st.session_state.get(UNDO, []), undo][-MAX_UNDO:]
+    _sync_marker()
 
 
 def focus_on(claim_id: int, sources: list[str]) -> None:
@@ -87,7 +134,8 @@ def focus_on(claim_id: int, sources: list[str]) -> None:
 
 def take_focus_sources() -> list[str] | None:
     """The sources of the last jump to a claim, once (None when there was no new jump)."""
-    return st.session_state.pop(FOCUS_SOURCES, None)
+    sources = st.session_state.pop(FOCUS_SOURCES, None)
+    return [str(s) for s in sources] if isinstance(sources, list) else None
 
 
 def last_undo() -> UndoStep | None:
@@ -102,13 +150,14 @@ def undo() -> UndoStep | None:
     Returns:
         The step that was undone, or None when there was nothing to undo.
     """
-    steps = list(st.session_state.get(UNDO) or [])
+    steps: list[UndoStep] = list(st.session_state.get(UNDO) or [])
     if not steps:
         return None
     step = steps.pop()
     st.session_state[ARTICLES] = list(step.previous)
     st.session_state[FOCUS_CLAIM] = None
     st.session_state[UNDO] = steps
+    _sync_marker()
     return step
 
 
@@ -122,14 +171,8 @@ def source_ids() -> list[str]:
 
 
 def check_name(name: str, *, ignore: str | None = None) -> str | None:
-    """Why ``name`` cannot be used as a new source name, or None when it can."""
-    if not name:
-        return "Give the source a name."
-    if len(name) > MAX_NAME_CHARS:
-        return f"Source names can be at most {MAX_NAME_CHARS} characters long."
-    if name != ignore and name in source_ids():
-        return f"A source named “{name}” is already loaded. Choose another name or rename that source first."
-    return None
+    """Why ``name`` cannot be used as a new source name, or None when it can (see ``name_problem``)."""
+    return name_problem(name, source_ids(), ignore=ignore)
 
 
 def check_room(new: Article, limits: Limits = DEFAULT_LIMITS) -> str | None:
@@ -184,7 +227,7 @@ def update(
             return problem
         art = replace(art, source_id=new_name)
     if title is not None:
-        art = replace(art, title=" ".join(title.split()))
+        art = replace(art, title=cap_title(title))
     if published is not ...:
         if published is not None and not isinstance(published, dt.date):
             return "The publication date is not a date."
@@ -196,12 +239,51 @@ def update(
     return None
 
 
+def article(source_id: str) -> Article | None:
+    """The loaded source named ``source_id``, or None."""
+    return next((a for a in articles() if a.source_id == source_id), None)
+
+
+def changes(art: Article, *, new_name: str, title: str, published: Any) -> dict[str, Any]:
+    """The ``update`` arguments for what an edit form changed in ``art`` (nothing else is written, so a
+    form drawn from an older state never overwrites a newer value with its old one)."""
+    out: dict[str, Any] = {}
+    if clean_name(new_name) != art.source_id:
+        out["new_name"] = new_name
+    if cap_title(title) != cap_title(art.title):
+        out["title"] = title
+    if published != art.published:
+        out["published"] = published
+    return out
+
+
+def describe_changes(before: Article, after: Article) -> str:
+    """A Markdown-escaped sentence saying what an edit changed ("Renamed “a” to “b”.")."""
+    parts = []
+    if before.source_id != after.source_id:
+        parts.append(f"renamed “{md_escape(before.source_id)}” to “{md_escape(after.source_id)}”")
+    if before.title != after.title:
+        parts.append("set the headline")
+    if before.published != after.published:
+        date = after.published.isoformat() if after.published else None
+        parts.append(f"set the publication date to {date}" if date else "cleared the publication date")
+    if not parts:
+        return f"Nothing changed in “{md_escape(after.source_id)}”."
+    sentence = ", ".join(parts)
+    if before.source_id == after.source_id:
+        sentence += f" of “{md_escape(after.source_id)}”"
+    return f"Saved: {sentence}."
+
+
 def _rename_choices(old: str, new: str) -> None:
     """Keeps a renamed source chosen in the filters that had chosen it (on pages not shown now)."""
     for key in SOURCE_CHOICES:
         chosen = st.session_state.get(key)
         if isinstance(chosen, list) and old in chosen:
             st.session_state[key] = [new if s == old else s for s in chosen]
+    for key in SOURCE_CHOICE:
+        if st.session_state.get(key) == old:
+            st.session_state[key] = new
 
 
 def load_demo() -> None:

@@ -9,17 +9,17 @@ import pandas as pd
 import streamlit as st
 
 from core.model import Comparison, FactPair, Relation
-from ui.analysis import RELATION_LABELS, STATUS_LABELS, claim_overall, divergence_counts, fact_value
+from ui.analysis import RELATION_LABELS, STATUS_LABELS, category, claim_overall, divergence_counts, fact_value
 
 FACT_COLUMNS = [
-    "claim", "kind", "relation", "source A", "value A", "source B", "value B", "what differs",
+    "claim", "kind", "category", "relation", "source A", "value A", "source B", "value B", "what differs",
     "text A", "text B",
 ]  # fmt: skip
 
 
 # Display order of ``facts_frame`` columns: what differs, in words, before the raw values and texts.
 FACT_DISPLAY_ORDER = [
-    "claim", "kind", "relation", "source A", "source B", "what differs", "value A", "value B",
+    "claim", "kind", "category", "relation", "source A", "source B", "what differs", "value A", "value B",
     "text A", "text B",
 ]  # fmt: skip
 
@@ -29,6 +29,9 @@ def fact_column_config() -> dict[str, Any]:
     return {
         "claim": st.column_config.NumberColumn("claim", format="#%d", width=60, pinned=True),
         "kind": st.column_config.TextColumn("kind", width=70),
+        "category": st.column_config.TextColumn(
+            "category", width=95, help="difference: both state it, differently; omission: one source only"
+        ),
         "relation": st.column_config.TextColumn("relation", width=115),
         "source A": st.column_config.TextColumn("source A", width=160),
         "source B": st.column_config.TextColumn("source B", width=160),
@@ -46,6 +49,7 @@ def facts_frame(facts: Iterable[FactPair]) -> pd.DataFrame:
         {
             "claim": fp.claim_id,
             "kind": str(fp.kind),
+            "category": category(fp.relation),
             "relation": RELATION_LABELS.get(Relation(fp.relation), str(fp.relation)),
             "source A": fp.source_a,
             "value A": fact_value(fp.a),
@@ -60,10 +64,31 @@ def facts_frame(facts: Iterable[FactPair]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FACT_COLUMNS)
 
 
+CLAIM_COLUMNS = ["claim", "sources", "agreement", "differing facts", "conflicts"]
+
+
+def source_columns(source_ids: Iterable[str]) -> dict[str, str]:
+    """Source id -> its column in ``claims_table``: the id itself, unless a fixed column (or another
+    source's column) already has that name; then "<id> (source)", "<id> (source 2)", ..."""
+    taken = set(CLAIM_COLUMNS)
+    ids = list(source_ids)
+    out: dict[str, str] = {}
+    for sid in ids:
+        column, n = sid, 1
+        while column in taken or (column != sid and column in ids):
+            column = f"{sid} (source)" if n == 1 else f"{sid} (source {n})"
+            n += 1
+        taken.add(column)
+        out[sid] = column
+    return out
+
+
 def claims_table(cmp: Comparison) -> pd.DataFrame:
-    """The N-way table: one row per claim group, one column per source with its passage."""
+    """The N-way table: one row per claim group, one column per source with its passage (named by
+    ``source_columns``, so a source called "claim" or "conflicts" never clashes with a fixed column)."""
     overall = claim_overall(cmp)
     counts = divergence_counts(cmp)
+    columns = source_columns(cmp.source_ids)
     rows = []
     for claim in cmp.claims:
         n_div, n_con = counts.get(claim.claim_id, (0, 0))
@@ -76,7 +101,6 @@ def claims_table(cmp: Comparison) -> pd.DataFrame:
         }
         for sid in cmp.source_ids:
             p = claim.passage(sid)
-            row[sid] = p.text if p else ""
+            row[columns[sid]] = p.text if p else ""
         rows.append(row)
-    columns = ["claim", "sources", "agreement", "differing facts", "conflicts", *cmp.source_ids]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=[*CLAIM_COLUMNS, *columns.values()])

@@ -10,8 +10,9 @@ import streamlit as st
 
 from ui import page
 from ui.analysis import STATUS_LABELS, Status
+from ui.consensus import consensus_column
 from ui.jump import claim_jump
-from ui.tables import claims_table
+from ui.tables import claims_table, source_columns
 
 page.header(
     "Claims",
@@ -23,8 +24,9 @@ if cmp is not None:
     if not cmp.claims:
         st.info("No passage is shared by two sources with the current settings.", icon=":material/info:")
     else:
-        frame = claims_table(cmp)
+        frame = consensus_column(claims_table(cmp), cmp)
         ids = list(cmp.source_ids)
+        column = source_columns(ids)  # source id -> its column (never one of the fixed columns)
         c1, c2, c3 = st.columns([3, 3, 2])
         query = c1.text_input(
             "Search the passages", key="claims_query", persist_state="session", placeholder="word or number"
@@ -43,10 +45,10 @@ if cmp is not None:
         shown = frame
         if query.strip():
             q = query.strip().lower()
-            hit = shown[ids].apply(lambda col: col.str.lower().str.contains(q, regex=False))
+            hit = shown[list(column.values())].apply(lambda col: col.str.lower().str.contains(q, regex=False))
             shown = shown[hit.any(axis=1)]
         for sid in must:
-            shown = shown[shown[sid] != ""]
+            shown = shown[shown[column[sid]] != ""]
         if agreement:
             shown = shown[shown["agreement"].isin(agreement)]
         st.caption(f"{len(shown)} of {len(frame)} claim groups")
@@ -63,7 +65,7 @@ if cmp is not None:
                 "sources": st.column_config.NumberColumn("sources", width="small"),
                 "differing facts": st.column_config.NumberColumn("differing", width="small"),
                 "conflicts": st.column_config.NumberColumn("conflicts", width="small"),
-                **{sid: st.column_config.TextColumn(sid, width="medium") for sid in ids},
+                **{col: st.column_config.TextColumn(col, width="medium") for col in column.values()},
             },
         )
         options = [int(c) for c in shown["claim"]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import page
-from ui.analysis import ranked_divergences
+from ui.analysis import DIFFERENCE, OMISSION, ranked_divergences
 from ui.jump import claim_jump
 from ui.tables import FACT_DISPLAY_ORDER, RELATION_LABELS, fact_column_config, facts_frame
 from ui.text import md_escape
@@ -28,7 +28,16 @@ if cmp is not None:
         )
     else:
         ids = list(cmp.source_ids)
-        c1, c2, c3, c4 = st.columns([2, 3, 3, 2], vertical_alignment="bottom")
+        c0, c1, c2, c3, c4 = st.columns([2, 2, 3, 3, 2], vertical_alignment="bottom")
+        categories = c0.multiselect(
+            "Category",
+            [DIFFERENCE, OMISSION],
+            key="div_category",
+            persist_state="session",
+            placeholder="differences and omissions",
+            format_func=lambda c: "differences" if c == DIFFERENCE else "omissions (one source only)",
+            help="Differences: both sources state the fact, differently. Omissions: only one states it.",
+        )
         kinds = c1.multiselect(
             "Kind",
             ["number", "date", "name", "quote"],
@@ -51,6 +60,8 @@ if cmp is not None:
         )
         facts = list(cmp.facts) if include_same else ranked_divergences(cmp.facts)
         frame = facts_frame(facts)
+        if categories:
+            frame = frame[frame["category"].isin([*categories, "same"])]
         if kinds:
             frame = frame[frame["kind"].isin(kinds)]
         if relations:

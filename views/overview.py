@@ -2,11 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
+from core.model import FactPair
 from ui import charts, page
-from ui.analysis import pair_tables, ranked_divergences, summarise
-from ui.render import facts_table_html
+from ui.analysis import DIFFERENCE, OMISSION, Summary, pair_tables, ranked_divergences, summarise
+from ui.render import facts_table_html, kinds_table_html
+
+
+def headline_metrics(counts: Summary) -> None:
+    """The story in numbers: what is shared, then facts stated differently apart from facts left out."""
+    story = [
+        ("Sources", counts.sources, None),
+        ("Claim groups", counts.claims, "Passages that two or more sources share."),
+        ("Shared by all", counts.shared_by_all, "Claim groups every source carries."),
+        ("Unique passages", counts.unique, "Sentences only one source has."),
+    ]
+    for col, (label, value, help_text) in zip(st.columns(4), story, strict=True):
+        col.metric(label, value, help=help_text, border=True)
+    differ = (
+        "Facts two sources both state, differently: conflicting, one more specific, or worded differently."
+    )
+    facts = [
+        ("Differences", counts.differences, differ),
+        ("Conflicts", counts.conflicts, "Differences whose values cannot both be right."),
+        ("Omissions", counts.omissions, "Facts one source states and another leaves out."),
+    ]
+    cols = st.columns([1, 1, 1, 2])
+    for col, (label, value, help_text) in zip(cols, facts, strict=False):
+        col.metric(label, value, help=help_text, border=True)
+    with cols[3]:
+        st.html(kinds_table_html(counts))
+
 
 page.header(
     "Overview",
@@ -15,27 +44,49 @@ page.header(
 )
 page.demo_banner()
 cmp = page.comparison()
+
+
+def most_important(facts: Sequence[FactPair]) -> None:
+    """The differences a fact-checker acts on first, then the omissions, each in full words."""
+    st.subheader("Most important differences", anchor=False)
+    differences = ranked_divergences(facts, only=DIFFERENCE)
+    omissions = ranked_divergences(facts, only=OMISSION)
+    page.styles()
+    if differences:
+        st.caption(
+            "Conflicts first, then the same fact worded or bounded differently, then one source more "
+            "specific than the other."
+        )
+        st.html(facts_table_html(differences[:12]))  # explanations wrap: a table cell would cut them off
+        all_of(DIFFERENCE, len(differences), 12, "differences")
+    else:
+        st.success("The sources state every shared fact alike.", icon=":material/check_circle:")
+    st.subheader("Stated by one source only", anchor=False)
+    if omissions:
+        st.caption(
+            "Omissions: a number, date, name or quote one source states and another leaves out. Worth a "
+            "look; rarely an error."
+        )
+        st.html(facts_table_html(omissions[:6]))
+        all_of(OMISSION, len(omissions), 6, "omissions")
+    else:
+        st.caption("No source states a fact the others leave out.")
+
+
+def all_of(which: str, total: int, shown: int, label: str) -> None:
+    """A link to the Divergences page filtered to one category, when more than ``shown`` exist."""
+    if total > shown and st.button(
+        f"All {total} {label}", icon=":material/arrow_forward:", type="tertiary", key=f"all_{which}"
+    ):
+        st.session_state["div_category"] = [which]
+        st.switch_page("views/divergences.py")
+
+
 if cmp is not None:
     counts = summarise(cmp)
     n_src = counts.sources
 
-    first_row = [
-        ("Sources", counts.sources, None),
-        ("Claim groups", counts.claims, "Passages that two or more sources share."),
-        ("Shared by all", counts.shared_by_all, "Claim groups every source carries."),
-        ("Unique passages", counts.unique, "Sentences only one source has."),
-        ("Divergences", counts.divergences, "Compared facts that are not the same."),
-    ]
-    for col, (label, value, help_text) in zip(st.columns(5), first_row, strict=True):
-        col.metric(label, value, help=help_text, border=True)
-    cols = st.columns(5)
-    cols[0].metric("Conflicts", counts.conflicts, help="Facts that contradict each other.", border=True)
-    for col, (kind, label) in zip(
-        cols[1:],
-        [("number", "Numbers"), ("date", "Dates"), ("name", "Names"), ("quote", "Quotes")],
-        strict=True,
-    ):
-        col.metric(f"{label} differing", counts.by_kind.get(kind, 0), border=True)
+    headline_metrics(counts)
 
     tables = pair_tables(cmp)
     # Two or three sources: the two heatmaps side by side; more: one above the other, at full width,
@@ -50,26 +101,18 @@ if cmp is not None:
             charts.shared_heatmap(tables, chart_px), key="shared_heatmap", config={"displayModeBar": False}
         )
     with right:
-        st.subheader("Differing facts per pair", anchor=False)
-        st.caption("Compared facts that are not the same; in brackets, how many of them conflict.")
+        st.subheader("Differences per pair", anchor=False)
+        st.caption(
+            "Facts both sources state, differently; in brackets, how many of them conflict. Below, facts "
+            "only one of the two states (omissions)."
+        )
         st.plotly_chart(
             charts.divergence_heatmap(tables, chart_px),
             key="divergence_heatmap",
             config={"displayModeBar": False},
         )
 
-    st.subheader("Most important divergences", anchor=False)
-    top = ranked_divergences(cmp.facts)
-    if top:
-        st.caption("Conflicts first, then facts only one source states, then differences in detail.")
-        page.styles()
-        st.html(facts_table_html(top[:12]))  # explanations wrap: a table cell would cut them off
-        if len(top) > 12:
-            st.page_link(
-                "views/divergences.py", label=f"All {len(top)} divergences", icon=":material/arrow_forward:"
-            )
-    else:
-        st.success("No compared facts differ between the sources.", icon=":material/check_circle:")
+    most_important(cmp.facts)
 
     st.subheader("Claim coverage", anchor=False)
     if cmp.claims:

@@ -3,18 +3,72 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui import page, state
 from ui.analysis import Status, fact_marks, layout_rows, row_statuses
 from ui.render import grid_html, legend_html
 
 ROWS_PER_PAGE = 40
+DIFF_KEY = "sbs_diff_ref"
+PAGE_KEY = "sbs_page"
 FILTERS = {
     "all": "All rows",
     "divergent": "Differing facts",
     "conflict": "Conflicts",
     "unique": "Unmatched passages",
 }
+
+
+def word_diff_choice(where: DeltaGenerator, sources: list[str]) -> str | None:
+    """The source every other passage is word-diffed against, or None for no word diff."""
+    options = ["", *sources]
+    if st.session_state.get(DIFF_KEY) not in options:  # removed, or not shown any more
+        st.session_state[DIFF_KEY] = ""
+    choice = where.selectbox(
+        "Word diff against",
+        options,
+        key=DIFF_KEY,
+        persist_state="session",
+        format_func=lambda s: s or "No word diff",
+        help="Shows, under every other passage of a row, the words it adds (green) or leaves out (struck) "
+        "compared with this source's passage. Words a paraphrase only moves stay unmarked.",
+    )
+    return choice or None
+
+
+def rows_label(i: int, total: int) -> str:
+    return f"{i * ROWS_PER_PAGE + 1}–{min(total, (i + 1) * ROWS_PER_PAGE)}"
+
+
+def _turn(step: int, n_pages: int) -> None:
+    st.session_state[PAGE_KEY] = min(max(st.session_state.get(PAGE_KEY, 0) + step, 0), n_pages - 1)
+
+
+def bottom_pager(n_pages: int, total: int) -> None:
+    """Previous / next rows under the grid, so a long page need not be scrolled back up to go on."""
+    p = st.session_state.get(PAGE_KEY, 0)
+    c1, c2, c3 = st.columns([1, 2, 1], vertical_alignment="center")
+    c1.button(
+        "Previous rows",
+        icon=":material/arrow_back:",
+        disabled=p <= 0,
+        on_click=_turn,
+        args=(-1, n_pages),
+        key="sbs_prev",
+        width="stretch",
+    )
+    c2.caption(f"Rows {rows_label(p, total)} of {total}", text_alignment="center")
+    c3.button(
+        "Next rows",
+        icon=":material/arrow_forward:",
+        disabled=p >= n_pages - 1,
+        on_click=_turn,
+        args=(1, n_pages),
+        key="sbs_next",
+        width="stretch",
+    )
+
 
 page.header(
     "Side by side",
@@ -46,7 +100,7 @@ if cmp is not None:
 
     sources = st.multiselect("Sources to compare", ids, key="sbs_sources", placeholder="Choose two or more")
     st.session_state["sbs_keep"] = list(sources)
-    c2, c3 = st.columns([4, 1], vertical_alignment="bottom")
+    c2, c3 = st.columns([3, 2], vertical_alignment="bottom")
     view = c2.segmented_control(
         "Show",
         list(FILTERS),
@@ -55,12 +109,7 @@ if cmp is not None:
         persist_state="session",
         default="all",
     )
-    diff = c3.toggle(
-        "Word diff",
-        key="sbs_diff",
-        persist_state="session",
-        help="Add a word-level diff to every aligned passage.",
-    )
+    diff = word_diff_choice(c3, [s for s in ids if s in sources])
     st.html(legend_html())
 
     if len(sources) < 2:
@@ -86,16 +135,21 @@ if cmp is not None:
 
         aligned = sum(1 for r in rows if r.claim_id is not None)
         n_pages = max(1, -(-len(pairs) // ROWS_PER_PAGE))
-        caption = f"{len(pairs)} of {len(rows)} rows · {aligned} aligned claim rows"
+        total = len(pairs)
+        caption = f"{total} of {len(rows)} rows · {aligned} aligned claim rows"
         if n_pages > 1:
+            if not 0 <= st.session_state.get(PAGE_KEY, 0) < n_pages:  # fewer rows since: back to the start
+                st.session_state[PAGE_KEY] = 0
             p = st.selectbox(
                 "Rows",
                 range(n_pages),
-                key="sbs_page",
+                key=PAGE_KEY,
                 persist_state="session",
-                format_func=lambda i: f"{i * ROWS_PER_PAGE + 1}–{min(len(pairs), (i + 1) * ROWS_PER_PAGE)}",
+                format_func=lambda i: rows_label(i, total),
             )
             pairs = pairs[p * ROWS_PER_PAGE : (p + 1) * ROWS_PER_PAGE]
         st.caption(caption)
         marks = {sid: fact_marks(cmp, sid, sources) for sid in sources}
-        st.html(grid_html(cmp, [r for r, _ in pairs], [s for _, s in pairs], sources, marks, diff=bool(diff)))
+        st.html(grid_html(cmp, [r for r, _ in pairs], [s for _, s in pairs], sources, marks, diff=diff))
+        if n_pages > 1:
+            bottom_pager(n_pages, total)

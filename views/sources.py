@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
+from core.model import Article
 from ui import page, state
+from ui.saved import open_saved_comparison
 from ui.sources import (
     UPLOAD_HELP,
     UPLOAD_TYPES,
@@ -104,6 +108,9 @@ with c2.popover("Remove all", icon=":material/delete_sweep:", disabled=not artic
 
 # --------------------------------------------------------------------------------------------------
 # Adding sources
+# (Restoring sources from a saved comparison file, comparison.json, belongs here too: the notice shown
+# after a server restart, ui.page.lost_notice, sends the user to this page.)
+open_saved_comparison()
 
 st.subheader("Add sources", anchor=False)
 paste_tab, upload_tab, url_tab = st.tabs(
@@ -145,7 +152,29 @@ with paste_tab, st.form(f"paste_form_{ROUND}", border=False):
                 else:
                     done(f"Added “{md_escape(sid)}”.")
 
-with upload_tab, st.form(f"upload_form_{ROUND}", border=False):
+
+def add_uploads(files: list[Any]) -> None:
+    """Adds every chosen file at once (one step, no second button); refused files get one line each."""
+    added: list[str] = []
+    errors: list[str] = []
+    for f in files:
+        try:
+            article = from_upload(f.name, f.getvalue(), taken=state.source_ids())
+        except SourceError as exc:
+            errors.append(str(exc))
+            continue
+        problem = state.add(article)
+        if problem:
+            errors.append(f"{f.name}: {problem}")
+        else:
+            added.append(article.source_id)
+    for e in errors:
+        state.flash("error", md_escape(e))
+    # A fresh, empty uploader either way: the files were taken in, or refused with a message above.
+    done("Added " + ", ".join(f"“{md_escape(a)}”" for a in added) + "." if added else None)
+
+
+with upload_tab:
     files = st.file_uploader(
         "Article files",
         type=UPLOAD_TYPES,
@@ -153,29 +182,9 @@ with upload_tab, st.form(f"upload_form_{ROUND}", border=False):
         key=f"upload_files_{ROUND}",
         help=UPLOAD_HELP,
     )
-    if st.form_submit_button("Add files", type="primary", icon=":material/add:"):
-        added: list[str] = []
-        errors: list[str] = []
-        for f in files or []:
-            sid = state.clean_name(f.name.rsplit(".", 1)[0]) or "file"
-            try:
-                article = from_upload(f.name, f.getvalue(), sid)
-            except SourceError as exc:
-                errors.append(str(exc))
-                continue
-            problem = state.add(article)
-            if problem:
-                errors.append(f"{f.name}: {problem}")
-            else:
-                added.append(sid)
-        if not files:
-            st.warning("Choose one or more files first.", icon=":material/warning:")
-        elif added:  # show the new list at once; the messages about refused files come along
-            for e in errors:
-                state.flash("error", md_escape(e))
-            done("Added " + ", ".join(f"“{md_escape(a)}”" for a in added) + ".")
-        for e in errors:
-            st.error(md_escape(e), icon=":material/error:")
+    st.caption("Chosen files are added at once; each becomes a source you can rename below.")
+    if files:
+        add_uploads(list(files))
 
 with url_tab, st.form(f"url_form_{ROUND}", border=False):
     c1, c2 = st.columns([3, 1])
@@ -205,6 +214,27 @@ with url_tab, st.form(f"url_form_{ROUND}", border=False):
 # --------------------------------------------------------------------------------------------------
 # Editing one source
 
+
+def save_edits(art: Article, name: str, title: str, published: Any) -> None:
+    """Applies only what the user changed in the form, re-checks it landed, and says exactly what was
+    saved ("Saved" never shows for a change that did not happen)."""
+    what = state.changes(art, new_name=name, title=title, published=published)
+    if not what:
+        st.info("Nothing to save: the form shows the source as it is.", icon=":material/info:")
+        return
+    problem = state.update(art.source_id, **what)
+    if problem:
+        st.error(md_escape(problem), icon=":material/error:")
+        return
+    saved = state.article(state.clean_name(name) if "new_name" in what else art.source_id)
+    if saved is None:  # cannot happen within one session; never claim a save that is not there
+        st.error("The change could not be saved: the source is no longer loaded.", icon=":material/error:")
+        return
+    st.session_state["edit_source_next"] = saved.source_id
+    state.flash("success", state.describe_changes(art, saved))
+    st.rerun()
+
+
 if articles:
     st.subheader("Edit a source", anchor=False)
     if REMOVED_ONE:
@@ -223,7 +253,12 @@ if articles:
         new_name = c1.text_input(
             "Name", value=art.source_id, max_chars=state.MAX_NAME_CHARS, key=f"edit_name_{form_id}"
         )
-        new_title = c2.text_input("Headline", value=art.title, key=f"edit_title_{form_id}")
+        new_title = c2.text_input(
+            "Headline",
+            value=art.title[: state.MAX_TITLE_CHARS],  # a longer value would make Streamlit raise
+            max_chars=state.MAX_TITLE_CHARS,
+            key=f"edit_title_{form_id}",
+        )
         new_date = c3.date_input(
             "Publication date", value=art.published, key=f"edit_date_{form_id}", format="YYYY-MM-DD"
         )
@@ -231,13 +266,7 @@ if articles:
         save = b1.form_submit_button("Save changes", type="primary", icon=":material/save:", width="stretch")
         delete = b2.form_submit_button("Remove source", icon=":material/delete:", width="stretch")
     if save:
-        problem = state.update(sid, new_name=new_name, title=new_title, published=new_date)
-        if problem:
-            st.error(md_escape(problem), icon=":material/error:")
-        else:
-            st.session_state["edit_source_next"] = state.clean_name(new_name)
-            state.flash("success", f"Saved “{md_escape(state.clean_name(new_name))}”.")
-            st.rerun()
+        save_edits(art, new_name, new_title, new_date)
     if delete:
         state.remove(sid)  # the Undo bar above says so and can put it back
         st.rerun()

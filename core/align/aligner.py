@@ -9,6 +9,7 @@ from core.align.candidates import PAIR_CHUNK_CELLS, link_source_pairs
 from core.align.claims import claim_links, make_claims, unique_passages
 from core.align.groups import group_links
 from core.align.lexical import Array
+from core.align.members import add_second_memberships
 from core.align.units import build_story
 from core.config import DEFAULT_ALIGN, AlignConfig
 from core.model import Claim, Link, Passage, Sentence
@@ -52,6 +53,7 @@ def align_sources(
     story = build_story(sentences, vectors, texts)
     table = link_source_pairs(story, config, chunk_cells=chunk_cells)
     grouping = group_links(table, story, config)
+    add_second_memberships(grouping, story, config)
     claims = make_claims(grouping, story, texts)
     links, linked_claims = claim_links(claims, grouping, story, max_links=max_links)
     return AlignResult(claims, links, unique_passages(story, claims), linked_claims)

@@ -70,6 +70,7 @@ def _claim_links(claim: Claim, story: Story, direct_margin: Mapping[int, float],
                     round(margin, 4) if margin is not None else 0.0,
                     round(float(lexs[x, y]), 4),
                     direct=margin is not None,
+                    claim_id=claim.claim_id,
                 )
             )
     return links

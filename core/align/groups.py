@@ -1,5 +1,6 @@
 """N-way claim groups from pairwise links: a union-find, strongest link first, that keeps one contiguous
-passage per source per group and admits a source only when it agrees with the group (average linkage)."""
+passage per source per group (never across a paragraph break) and admits a source only when it agrees
+with the group (average linkage)."""
 
 from __future__ import annotations
 
@@ -97,6 +98,10 @@ class Groups:
         self.members: dict[Node, dict[str, set[int]]] = {}
         self.stats: dict[Node, _Stats] = {}
         self.vector = vector
+        # Per source, the sentence indices i whose next sentence is in the same paragraph.
+        self.joinable = {
+            sid: {u.sentences[k].index for k in np.flatnonzero(u.joinable)} for sid, u in story.units.items()
+        }
         self.vocabulary = story.vocabulary
         self.dim = story.dim
         self.config = config
@@ -134,14 +139,18 @@ class Groups:
                 continue
             for src, idx in self.members[r].items():
                 changed.setdefault(src, set(base.get(src, ()))).update(idx)
-        for idx in changed.values():
+        for src, idx in changed.items():
             if max(idx) - min(idx) + 1 != len(idx) or len(idx) > self.config.max_group_sentences:
+                return None
+            # A passage never crosses a paragraph break: two adjacent paragraphs that two groups hold
+            # are two claims, whatever link would unite the groups.
+            if len(idx) > 1 and not all(i in self.joinable[src] for i in range(min(idx), max(idx))):
                 return None
         return changed
 
     def _merged_stats(self, base_root: Node, changed: dict[str, set[int]]) -> tuple[bool, _Stats | None]:
         """Whether the newcomers are cohesive with the base group, and the group's sums as they would be
-        after the union (passages a merge lengthens are re-scored); no sums when the base group has one
+        after the union (passages a union lengthens are re-scored); no sums when the base group has one
         source (nothing to be cohesive with yet)."""
         base = self.members[base_root]
         if len(base) < 2:
@@ -160,15 +169,50 @@ class Groups:
             merged.add(v)
         return True, merged
 
+    def _lengthening_ok(self, roots: Sequence[Node]) -> bool:
+        """A union that lengthens a passage (two of the groups hold adjacent sentences of one source) may
+        glue two claims told in adjacent sentences (a death toll, then the damage) into one group, which
+        the newcomers' test does not see: the lengthened passages agree with both sides by
+        construction. So the passages of sources that only one of the groups holds must agree across
+        the groups as members of one group do (same floor as ``_cohesive``, from the less cohesive
+        group). A claim split differently across sources (two sentences in each) has no such passage
+        and passes."""
+        count: dict[str, int] = {}
+        for r in roots:
+            for src in self.members[r]:
+                count[src] = count.get(src, 0) + 1
+        if all(c == 1 for c in count.values()):
+            return True
+        alone = [
+            [self._passage(src, idx) for src, idx in self.members[r].items() if count[src] == 1]
+            for r in roots
+        ]
+        scores = [
+            self._score(x, y) for i, xs in enumerate(alone) for ys in alone[i + 1 :] for x in xs for y in ys
+        ]
+        if not scores:
+            return True
+        inner = [self._inner(r) for r in roots if len(self.members[r]) >= 2]
+        ref = min(inner) if inner else self.config.cohesion_cap
+        floor = max(self.config.min_cohesion, min(ref, self.config.cohesion_cap) - self.config.cohesion_gap)
+        return float(np.mean(scores)) >= floor
+
+    def _inner(self, root: Node) -> float:
+        st = self._stats_of(root)
+        return st.pair_total(self.config.lexical_weight) / (st.count * (st.count - 1) / 2.0)
+
     def try_union(self, xs: Sequence[Node]) -> bool:
-        """Joins the groups of ``xs`` when every source keeps one contiguous run and newcomers are
-        cohesive with the largest group; returns whether it did."""
+        """Joins the groups of ``xs`` when every source keeps one contiguous run within a paragraph, a
+        lengthened passage joins groups that agree, and newcomers are cohesive with the largest group;
+        returns whether it did."""
         roots = list(dict.fromkeys(self.find(x) for x in xs))
         if len(roots) == 1:
             return True
         base_root = max(roots, key=lambda r: len(self.members[r]))
         changed = self._changes(roots, base_root)
         if changed is None:
+            return False
+        if not self._lengthening_ok(roots):
             return False
         cohesive, merged = self._merged_stats(base_root, changed)
         if not cohesive:
@@ -184,6 +228,12 @@ class Groups:
         else:
             self.stats[base_root] = merged
         return True
+
+    def _score(self, x: PassageVector, y: PassageVector) -> float:
+        """One pair's score: cosine plus the weighted lexical cosine, as in pairwise scoring."""
+        _, ix, iy = np.intersect1d(x.lex_indices, y.lex_indices, assume_unique=True, return_indices=True)
+        lexical = float(x.lex_values[ix] @ y.lex_values[iy])
+        return float(x.dense @ y.dense) + self.config.lexical_weight * lexical
 
     def _cohesive(self, base: _Stats, new: Sequence[PassageVector]) -> bool:
         """Average linkage: sources joining an existing group (of two or more sources) must agree with

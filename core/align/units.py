@@ -42,6 +42,9 @@ class Story:
         vocabulary: Size of the story's TF-IDF vocabulary.
         dim: Embedding dimension.
         span: One more than the largest sentence index of any source (headings included).
+        dense: Every source's unit rows stacked in source order, (N, d).
+        lexical: The same for the TF-IDF rows, (N, V).
+        offset: Per source id, its first row in ``dense`` and ``lexical``.
     """
 
     order: tuple[str, ...]
@@ -50,6 +53,9 @@ class Story:
     vocabulary: int
     dim: int
     span: int
+    dense: Array
+    lexical: sparse.csr_matrix
+    offset: Mapping[str, int]
 
 
 def _source_units(
@@ -88,8 +94,10 @@ def build_story(
     all_body = [s for sid in order for s in body[sid]]
     lex_all = tfidf_matrix([s.text for s in all_body]) if all_body else sparse.csr_matrix((0, 1))
     units: dict[str, Units] = {}
+    offset: dict[str, int] = {}
     row = 0
     for sid in order:
+        offset[sid] = row
         n = len(body[sid])
         units[sid] = _source_units(
             body[sid], vectors[sid], lex_all[row : row + n], texts[sid], lex_all.shape[1]
@@ -98,4 +106,7 @@ def build_story(
     pos = {sid: {s.index: k for k, s in enumerate(units[sid].sentences)} for sid in order}
     dim = next((u.dense.shape[1] for u in units.values() if u.dense.ndim == 2 and len(u.sentences)), 1)
     span = 1 + max((s.index for sid in order for s in sentences[sid]), default=0)
-    return Story(order, units, pos, lex_all.shape[1], dim, span)
+    dense = np.vstack(
+        [units[sid].dense for sid in order if len(units[sid].sentences)] or [np.zeros((0, dim))]
+    )
+    return Story(order, units, pos, lex_all.shape[1], dim, span, dense, lex_all.tocsr(), offset)

@@ -9,7 +9,8 @@ Pure and typed; no UI imports. Layout:
   ``span_relation``), each with a plain-words explanation naming the sources;
 - ``compare``: which fact answers which in two aligned passages, and the ``FactPair`` rows
   (``compare_passages``; ``compare_facts`` for every passage pair of every claim group);
-- ``export``: rows of ``divergences.csv``.
+- ``export``: rows of ``divergences.csv`` (with a ``category`` column: ``difference`` | ``omission``),
+  and ``split_divergences`` / ``rank_key`` for the headline split and the order of importance.
 
 The relation vocabulary is ``core.model.Relation``.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.facts.compare import compare_facts, compare_passages
-from core.facts.export import DIVERGENCE_COLUMNS, divergence_rows
+from core.facts.export import DIVERGENCE_COLUMNS, divergence_rows, rank_key, split_divergences
 from core.facts.extract import analyse, facts_of
 from core.facts.names import Story, story_context
 from core.model import Fact, Passage
@@ -31,6 +32,8 @@ __all__ = [
     "compare_passages",
     "divergence_rows",
     "extract_facts",
+    "rank_key",
+    "split_divergences",
     "story_context",
 ]
 

@@ -10,25 +10,30 @@ import datetime as dt
 import logging
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from functools import lru_cache
+from itertools import pairwise
 from typing import TypeVar
 
 from core.facts import resources as R
-from core.facts.dates import DateMention
+from core.facts.dates import DateMention, DateValue
 from core.facts.extract import Analysis, analyse, date_fact, name_fact, number_fact, quote_fact
+from core.facts.measures import convert, convertible, is_generic_person, is_person
 from core.facts.names import (
     NameMention,
     Story,
     canonical,
     is_common_word,
     link_people,
-    prefetch_names,
+    names_for,
+    spelt_alike,
     story_context,
 )
 from core.facts.numbers import NumberMention
-from core.facts.quotes import QuoteMention, similarity
-from core.facts.relations import date_relation, number_relation, quote_relation
+from core.facts.quotes import QuoteMention, content_overlap, similarity
+from core.facts.relations import date_relation, dates_comparable, number_relation, quote_relation
 from core.model import Article, Claim, Fact, FactKind, FactPair, Passage, Relation
 
 log = logging.getLogger(__name__)
@@ -86,15 +91,22 @@ def _greedy(
 
 
 def _number_score(a: NumberMention, b: NumberMention, rel_a: float, rel_b: float) -> float | None:
+    """How well two figures answer each other (None: they may not pair). Same measure first; person
+    counts of different kinds pair only when their figures are close; units of one dimension convert."""
     va, vb = a.value, b.value
+    if va.tally or vb.tally:  # a tally answers only a tally
+        if not (va.tally and vb.tally):
+            return None
+        return 4.0 if (va.nominal, va.nominal_high) == (vb.nominal, vb.nominal_high) else 3.0
     ma, mb = va.measure, vb.measure
-    x, y = max(va.nominal, 1e-9), max(vb.nominal, 1e-9)
+    y_nominal = convert(vb.nominal, mb, ma) if convertible(ma, mb) else vb.nominal
+    x, y = max(va.nominal, 1e-9), max(y_nominal, 1e-9)
     dist = abs(math.log10(x / y))
     closeness = 1.0 / (1.0 + dist)
     equal = va.nominal == vb.nominal
-    if ma and ma == mb:
+    if (ma and ma == mb) or convertible(ma, mb):
         base = 3.0
-    elif ma in R.PERSON_MEASURES and mb in R.PERSON_MEASURES and R.GENERIC_PERSONS & {ma, mb}:
+    elif is_person(ma) and is_person(mb) and (is_generic_person(ma) or is_generic_person(mb)):
         if dist > 0.5 and not equal:
             return None
         base = 1.0
@@ -136,10 +148,15 @@ def _number_rows(a: Analysis, b: Analysis) -> list[Row]:
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the sentence around a mention (a passage may hold two or three sentences)."""
-    left = max(text.rfind(". ", 0, start), text.rfind("? ", 0, start), text.rfind("! ", 0, start))
-    right_cands = [k for k in (text.find(". ", end), text.find("? ", end), text.find("! ", end)) if k >= 0]
-    return left + 1, (min(right_cands) if right_cands else len(text))
+    """Bounds of the sentence around a mention (a passage may hold two or three sentences), at most
+    ``CONTEXT_CHARS`` either side: a text with no sentence end must not cost a scan of all of it for
+    every mention."""
+    lo, hi = max(0, start - R.CONTEXT_CHARS), min(len(text), end + R.CONTEXT_CHARS)
+    left = max(text.rfind(". ", lo, start), text.rfind("? ", lo, start), text.rfind("! ", lo, start))
+    ends = [
+        k for k in (text.find(". ", end, hi), text.find("? ", end, hi), text.find("! ", end, hi)) if k >= 0
+    ]
+    return (left + 1 if left >= 0 else lo), (min(ends) if ends else hi)
 
 
 def _context(text: str, start: int, end: int) -> set[str]:
@@ -159,9 +176,14 @@ def _pair_dates(a: Analysis, b: Analysis) -> tuple[list[tuple[int, int, Relation
     ta, tb = a.passage.text, b.passage.text
     src_a, src_b = a.passage.source_id, b.passage.source_id
     rels: dict[tuple[int, int], tuple[Relation, str]] = {}
-    for i, x in enumerate(a.dates):
-        for j, y in enumerate(b.dates):
-            rels[(i, j)] = _relate(date_relation, x.value, y.value, src_a=src_a, src_b=src_b)
+
+    def rel(i: int, j: int) -> tuple[Relation, str]:  # only for pairs that may pair at all
+        if (i, j) not in rels:
+            rels[(i, j)] = _relate(
+                date_relation, a.dates[i].value, b.dates[j].value, src_a=src_a, src_b=src_b
+            )
+        return rels[(i, j)]
+
     ctx_a = [_context(ta, m.start, m.end) for m in a.dates]
     ctx_b = [_context(tb, m.start, m.end) for m in b.dates]
 
@@ -177,24 +199,36 @@ def _pair_dates(a: Analysis, b: Analysis) -> tuple[list[tuple[int, int, Relation
     # One greedy pass: the sentence context decides which mention answers which (a UN report's date
     # pairs with the other outlet's UN report date, not with a conviction year in the next sentence);
     # agreeing values break ties; a conflicting pair needs a clearly shared context or no alternative.
-    single = len(a.dates) == 1 and len(b.dates) == 1
+    def sort(v: DateValue) -> tuple[bool, str]:
+        return v.granularity == "time", v.zone  # a time of day never answers a date, nor another zone's time
+
+    sorts_a = Counter(sort(m.value) for m in a.dates)
+    sorts_b = Counter(sort(m.value) for m in b.dates)
 
     def score(x: int, y: int) -> float | None:
-        r = rels[(x, y)][0]
+        va, vb = a.dates[x].value, b.dates[y].value
+        if sort(va) != sort(vb):
+            return None
+        single = sorts_a[sort(va)] == 1 and sorts_b[sort(vb)] == 1
         c = closeness(x, y)
+        if not dates_comparable(va, vb):
+            return 0.05 + c  # "yesterday" vs "on Monday": consumed, shown as neither conflict nor "only in"
+        r = rel(x, y)[0]
         if r == Relation.CONFLICT:
             return c if single or c >= 1.2 else None
         return {Relation.SAME: 1.0, Relation.OVERLAP: 0.3}.get(r, 0.6) + c
 
     pairs, left_a, left_b = _greedy(list(range(len(a.dates))), list(range(len(b.dates))), score)
-    return [(i, j, *rels[(i, j)]) for i, j in pairs], left_a, left_b
+    return [(i, j, *rel(i, j)) for i, j in pairs], left_a, left_b
 
 
 def _date_rows(a: Analysis, b: Analysis) -> list[Row]:
     pa, pb = a.passage, b.passage
     pairs, left_a, left_b = _pair_dates(a, b)
     matched: list[Row] = [
-        (r, date_fact(a.dates[i], pa), date_fact(b.dates[j], pb), why) for i, j, r, why in pairs
+        (r, date_fact(a.dates[i], pa), date_fact(b.dates[j], pb), why)
+        for i, j, r, why in pairs
+        if dates_comparable(a.dates[i].value, b.dates[j].value)
     ]
     only_a = [date_fact(a.dates[i], pa) for i in sorted(left_a)]
     only_b = [date_fact(b.dates[j], pb) for j in sorted(left_b)]
@@ -212,7 +246,11 @@ def _pair_quotes(a: Analysis, b: Analysis) -> tuple[list[tuple[int, int]], set[i
         contained = (
             len(x.wording) >= 8 and len(y.wording) >= 8 and (x.wording in y.wording or y.wording in x.wording)
         )
-        return s if s >= R.QUOTE_MATCH_RATIO or contained else None
+        if s >= R.QUOTE_MATCH_RATIO or contained:
+            return s
+        # A statement reworded between outlets: both quoted speech, sharing most content words.
+        overlap = content_overlap(x.wording, y.wording) if x.speech and y.speech else 0.0
+        return 0.5 * overlap if overlap >= R.QUOTE_CONTENT_OVERLAP else None
 
     return _greedy(a.quotes, b.quotes, score)
 
@@ -255,7 +293,8 @@ def _names(
 
 
 def _find_name(text: str, m: NameMention, key: str, aliases: dict[str, str]) -> NameMention | None:
-    """Find a name (or its surname / other abbreviation form) in the other side's text."""
+    """Find a name (or its surname / other abbreviation form) in the other side's text; failing that, a
+    near spelling of it ("Gilreat" for "Gilreath")."""
     forms = [m.name]
     if m.label == "PERSON" and " " in m.name:
         forms.append(m.name.rsplit(" ", 1)[1])
@@ -268,7 +307,72 @@ def _find_name(text: str, m: NameMention, key: str, aliases: dict[str, str]) -> 
         hit = re.search(rf"(?<![\w]){re.escape(form)}(?![\w])", text)
         if hit:
             return NameMention(hit.start(), hit.end(), hit.group(0), m.label, form)
+    for form in forms[:2]:
+        near = _near_spelling(text, replace(m, name=form))
+        if near is not None:
+            s, e = near
+            return NameMention(s, e, text[s:e], m.label, text[s:e])
     return None
+
+
+_CAPITALISED = re.compile(r"[A-Z][\w'’-]+")
+
+
+@lru_cache(maxsize=1024)
+def _capitalised(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the capitalised words of a passage (each passage is searched for many names)."""
+    return tuple((w.start(), w.end()) for w in _CAPITALISED.finditer(text))
+
+
+def _near_spelling(text: str, m: NameMention) -> tuple[int, int] | None:
+    """Span of a run of capitalised words in ``text`` that spells ``m.name`` slightly differently (see
+    :func:`_spelt_differently`)."""
+    k = len(m.name.split())
+    first = m.name[:1].casefold()
+    words = _capitalised(text)
+    for i in range(len(words) - k + 1):
+        run = words[i : i + k]
+        s, e = run[0][0], run[-1][1]
+        # Cheap tests first: same initial, about the same length, single spaces between the words.
+        if text[s].casefold() != first or abs((e - s) - len(m.name)) > R.SPELLING_EDITS_LONG * k:
+            continue
+        if any(text[x[1] : y[0]] != " " for x, y in pairwise(run)):
+            continue
+        if _spelt_differently(m, replace(m, name=text[s:e])):
+            return s, e
+    return None
+
+
+def _spelt_differently(a: NameMention, b: NameMention) -> bool:
+    """One name written two ways. People: the names, or their last words, are near spellings
+    ("Gilreat" / "Gilreath"). Places and organisations only by a letter or two swapped for others in
+    a name of the same length, as transliterations do ("Marrakesh" / "Marrakech"): a letter more or
+    less usually makes another entity ("Angeles" / "Angels")."""
+    if a.label == b.label == "PERSON":
+        return spelt_alike(a.name, b.name) or spelt_alike(
+            a.name.rsplit(" ", 1)[-1], b.name.rsplit(" ", 1)[-1]
+        )
+    x, y = a.name.casefold(), b.name.casefold()
+    return (
+        len(x) == len(y) >= R.SPELLING_TRANSLITERATION_MIN
+        and " " not in x
+        and x[-1] == y[-1]  # "Somalia" / "Somalis" is a country and its people
+        and spelt_alike(x, y)
+    )
+
+
+def _link_spellings(na: dict[str, NameMention], nb: dict[str, NameMention]) -> None:
+    """Give a name that only one side's NER spelt one way the key of the other side's spelling."""
+    for key_a, ma in list(na.items()):
+        if key_a in nb:
+            continue
+        last_a = ma.name.rsplit(" ", 1)[-1][:1].casefold()
+        for key_b, mb in list(nb.items()):
+            if key_b in na or mb.name.rsplit(" ", 1)[-1][:1].casefold() != last_a:
+                continue  # a near spelling keeps the (last) word's initial
+            if _spelt_differently(ma, mb):
+                nb[key_a] = nb.pop(key_b)
+                break
 
 
 def _name_rows(a: Analysis, b: Analysis, story: Story | None) -> list[Row]:
@@ -279,6 +383,7 @@ def _name_rows(a: Analysis, b: Analysis, story: Story | None) -> list[Row]:
     keys = [(canonical(m.name, m.label, aliases), m.label) for m in (*names_a, *names_b)]
     people = link_people(keys)
     na, nb = _names(names_a, aliases, people), _names(names_b, aliases, people)
+    _link_spellings(na, nb)
     # NER recall differs between two wordings of the same sentence: before calling a name "only in"
     # one side, look for it (or a person's surname, or the abbreviation's other form) in the other text.
     for key, ma in list(na.items()):
@@ -295,8 +400,12 @@ def _name_rows(a: Analysis, b: Analysis, story: Story | None) -> list[Row]:
     for key, ma in sorted(na.items(), key=lambda kv: kv[1].start):
         fa = name_fact(ma, pa, aliases, key)
         if key in nb:
-            fb = name_fact(nb[key], pb, aliases, key)
-            why = "same entity" if ma.name == nb[key].name else f"same entity: {ma.name} / {nb[key].name}"
+            mb = nb[key]
+            fb = name_fact(mb, pb, aliases, key)
+            if _spelt_differently(ma, mb):
+                rows.append((Relation.OVERLAP, fa, fb, f"same name spelt differently: {ma.name} / {mb.name}"))
+                continue
+            why = "same entity" if ma.name == mb.name else f"same entity: {ma.name} / {mb.name}"
             rows.append((Relation.SAME, fa, fb, why))
         elif ma.label in R.ONLY_IN_NAME_LABELS:
             rows.append((Relation.ONLY_IN_A, fa, None, f"{ma.label} named only in {sa}: {fa.value}"))
@@ -416,7 +525,14 @@ def compare_facts(articles: Sequence[Article], claims: Sequence[Claim]) -> tuple
         source order. A passage pair whose extraction fails is logged and left out; a fact pair whose
         relation fails is logged and marked (see ``_relate``): neither stops the comparison.
     """
-    prefetch_names(p.text for claim in claims for p in claim.passages)
+    # NER (the costly part) runs once, batched, on exactly the passages compared here: those of claim
+    # groups that two sources or more carry.
+    compared = [c for c in claims if len({p.source_id for p in c.passages}) > 1]
+    with names_for(p.text for claim in compared for p in claim.passages):
+        return _compare_claims(articles, compared)
+
+
+def _compare_claims(articles: Sequence[Article], claims: Sequence[Claim]) -> tuple[FactPair, ...]:
     published = {a.source_id: a.published for a in articles}
     story = story_context(f"{a.title}\n{a.text}" for a in articles)
     out: list[FactPair] = []

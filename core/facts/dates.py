@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.facts import resources as R
 
@@ -35,6 +35,11 @@ class DateValue:
         year_stated: The text itself (or a relative expression anchored on it) gives the year.
         inferred: Some part was resolved against the publication date.
         relative: Lower-cased relative phrase ("last year") that could not be resolved, else "".
+        weekday: Day of the week (Monday = 0) when the text names it ("Tuesday, March 26", an unresolved
+            "on Tuesday"), else None.
+        hour, minute, zone: A time of day (granularity "time"), 24-hour clock; zone as written ("GMT").
+        qualifier: Words that make a time approximate or a bound ("just before", "around").
+        first, last: An explicit range of days (granularity "range": "the past two weeks").
     """
 
     granularity: str
@@ -51,14 +56,37 @@ class DateValue:
     year_stated: bool = True
     inferred: bool = False
     relative: str = ""
+    weekday: int | None = None
+    hour: int | None = None
+    minute: int | None = None
+    zone: str = ""
+    qualifier: str = ""
+    first: dt.date | None = None
+    last: dt.date | None = None
+
+    @property
+    def minutes(self) -> tuple[int, int] | None:
+        """A time of day as (earliest, latest) minute after midnight that its words allow."""
+        if self.hour is None:
+            return None
+        t = self.hour * 60 + (self.minute or 0)
+        lo, hi = R.TIME_QUALIFIERS.get(self.qualifier, (0, 0))
+        return t + lo, t + hi
 
     @property
     def timex(self) -> str:
-        """TIMEX3 ``value`` ("2024-08", "XXXX-01", "2022-SU", "2024-Q1", "199X")."""
+        """TIMEX3 ``value`` ("2024-08", "XXXX-01", "2022-SU", "2024-Q1", "199X", "T13:30")."""
         if self.relative:
             return "XXXX"
         y = f"{self.year:04d}" if self.year is not None else "XXXX"
         g = self.granularity
+        if g == "time":
+            return f"T{self.hour or 0:02d}:{self.minute or 0:02d}"
+        if g == "range" and self.first is not None and self.last is not None:
+            return f"{self.first.isoformat()}/{self.last.isoformat()}"
+        if g == "weekend" and self.week_start is not None:
+            iso = self.week_start.isocalendar()
+            return f"{iso[0]:04d}-W{iso[1]:02d}-WE"
         if g == "day":
             return f"{y}-{self.month:02d}-{self.day:02d}"
         if g == "month":
@@ -83,28 +111,11 @@ class DateValue:
         """Human-readable value in words: "late August 2024", "January (no year)", "summer 2022"."""
         if self.relative:
             return self.relative
-        months = R.MONTH_WORDS
-        y = str(self.year) if self.year is not None else ""
         g = self.granularity
-        if g == "day":
-            core = f"{self.day} {months[(self.month or 1) - 1]} {y}"
-        elif g == "month":
-            core = f"{months[(self.month or 1) - 1]} {y}"
-        elif g == "season":
-            core = f"{R.SEASON_WORDS.get(self.season or '', self.season)} {y}"
-        elif g == "quarter":
-            core = f"Q{self.quarter} {y}"
-        elif g == "half":
-            core = f"{'first' if self.half == 1 else 'second'} half of {y}"
-        elif g == "decade":
-            core = f"{self.decade}s"
-        elif g == "week" and self.week_start is not None:
-            core = f"week of {self.week_start.isoformat()}"
-        elif self.year_end is not None:
-            core = f"{y}-{self.year_end}"
-        else:
-            core = y
-        core = core.strip()
+        whole = _whole_label(self)
+        if whole is not None:
+            return whole
+        core = _core_label(self).strip()
         if self.year is None and g not in {"decade", "week"}:
             core += " (no year)"
         elif self.inferred and not self.year_stated:
@@ -119,19 +130,10 @@ class DateValue:
             year: Year to assume when the value has none (used to compare month/day alone).
         """
         g = self.granularity
-        if self.relative:
+        if self.relative or g == "time":
             return None
-        if g == "week":
-            if self.week_start is None:
-                return None
-            # The calendar's last week may end past date.max (9999-12-31): clamped there.
-            return self.week_start, self.week_start + dt.timedelta(
-                days=min(6, (dt.date.max - self.week_start).days)
-            )
-        if g == "decade":
-            d0 = self.decade or 0
-            lo, hi = {"START": (0, 3), "MID": (4, 6), "END": (7, 9)}.get(self.mod, (0, 9))
-            return dt.date(d0 + lo, 1, 1), dt.date(d0 + hi, 12, 31)
+        if g in {"range", "weekend", "week", "decade"}:
+            return _fixed_span(self)
         y = self.year if self.year is not None else year
         if y is None or not dt.MINYEAR <= y <= dt.MAXYEAR:
             return None
@@ -145,20 +147,88 @@ class DateValue:
             return None if self.month is None else _month_part(y, self.month, self.mod)
         if g == "year" and self.year_end is not None:
             return dt.date(y, 1, 1), dt.date(min(self.year_end, dt.MAXYEAR), 12, 31)
-        if g == "year":
-            first, months = 1, 12
-            # Thirds of a year: early = Jan-Apr, mid = May-Aug, late = Sep-Dec.
-        elif g == "season":
-            first, months = R.SEASON_MONTHS[self.season or "SU"], 3
-        elif g == "quarter":
-            first, months = 3 * ((self.quarter or 1) - 1) + 1, 3
-        else:  # half
-            first, months = 6 * ((self.half or 1) - 1) + 1, 6
-        part = {"START": 0, "MID": 1, "END": 2}.get(self.mod)
-        if part is not None:
-            step = months // 3
-            first, months = first + part * step, step
-        return _month_span(y, first, months)
+        return _part_of_year(self, y)
+
+
+def _whole_label(v: DateValue) -> str | None:
+    """Labels that take no year note and no modifier: a time of day, a range of days, a weekend."""
+    if v.granularity == "time":
+        return _time_label(v)
+    if v.granularity == "range" and v.first is not None and v.last is not None:
+        return f"{v.first.isoformat()} to {v.last.isoformat()}"
+    if v.granularity == "weekend" and v.week_start is not None:
+        return f"weekend of {(v.week_start + dt.timedelta(days=5)).isoformat()}"
+    return None
+
+
+def _core_label(v: DateValue) -> str:
+    months = R.MONTH_WORDS
+    y = str(v.year) if v.year is not None else ""
+    labels = {
+        "day": lambda: f"{v.day} {months[(v.month or 1) - 1]} {y}",
+        "month": lambda: f"{months[(v.month or 1) - 1]} {y}",
+        "season": lambda: f"{R.SEASON_WORDS.get(v.season or '', v.season)} {y}",
+        "quarter": lambda: f"Q{v.quarter} {y}",
+        "half": lambda: f"{'first' if v.half == 1 else 'second'} half of {y}",
+        "decade": lambda: f"{v.decade}s",
+    }
+    if v.granularity in labels:
+        return labels[v.granularity]()
+    if v.granularity == "week" and v.week_start is not None:
+        return f"week of {v.week_start.isoformat()}"
+    return f"{y}-{v.year_end}" if v.year_end is not None else y
+
+
+def _fixed_span(v: DateValue) -> Span | None:
+    """Spans that need no year: a range of days, a weekend, an ISO week, a decade. Spans ending past
+    date.max (the calendar's last week) are clamped there."""
+    g = v.granularity
+    if g == "range":
+        return None if v.first is None or v.last is None else (v.first, v.last)
+    if v.week_start is not None and g in {"week", "weekend"}:
+        room = (dt.date.max - v.week_start).days
+        if g == "weekend":
+            return (
+                None
+                if room < 6
+                else (v.week_start + dt.timedelta(days=5), v.week_start + dt.timedelta(days=6))
+            )
+        return v.week_start, v.week_start + dt.timedelta(days=min(6, room))
+    if g == "decade":
+        d0 = v.decade or 0
+        lo, hi = {"START": (0, 3), "MID": (4, 6), "END": (7, 9)}.get(v.mod, (0, 9))
+        return dt.date(d0 + lo, 1, 1), dt.date(d0 + hi, 12, 31)
+    return None
+
+
+def _part_of_year(v: DateValue, y: int) -> Span:
+    """A year, season, quarter or half of year ``y``; early / mid / late take its first, middle or last
+    third (a year's thirds: January-April, May-August, September-December)."""
+    g = v.granularity
+    if g == "season":
+        first, months = R.SEASON_MONTHS[v.season or "SU"], 3
+    elif g == "quarter":
+        first, months = 3 * ((v.quarter or 1) - 1) + 1, 3
+    elif g == "half":
+        first, months = 6 * ((v.half or 1) - 1) + 1, 6
+    else:  # year
+        first, months = 1, 12
+    part = {"START": 0, "MID": 1, "END": 2}.get(v.mod)
+    if part is not None:
+        step = months // 3
+        first, months = first + part * step, step
+    return _month_span(y, first, months)
+
+
+def _time_label(v: DateValue) -> str:
+    """ "1:30 am", "around 1 am", "22:11 GMT"."""
+    h, m = v.hour or 0, v.minute or 0
+    if v.zone:
+        clock = f"{h:02d}:{m:02d} {v.zone}"
+    else:
+        h12 = h % 12 or 12
+        clock = f"{h12}:{m:02d} {'am' if h < 12 else 'pm'}" if m else f"{h12} {'am' if h < 12 else 'pm'}"
+    return f"{v.qualifier} {clock}" if v.qualifier else clock
 
 
 def _month_part(year: int, month: int, mod: str) -> Span:
@@ -258,10 +328,18 @@ def _week_start(d: dt.date) -> dt.date:
 
 
 def _relative_granularity(m: re.Match[str]) -> str:
+    if m.group("past"):
+        return "range"
+    if m.group("thewe"):
+        return "weekend"
+    if m.group("mly"):
+        return "month"
     unit = (m.group("relunit") or m.group("elunit") or m.group("agou") or "").lower().rstrip("s")
     if m.group("deic") or m.group("wd") or unit == "day" or unit in R.WEEKDAYS:
         return "day"
-    if unit in {"week", "weekend"}:
+    if unit == "weekend":
+        return "weekend"
+    if unit == "week":
         return "week"
     if unit == "month" or unit in R.MONTHS:
         return "month"
@@ -332,7 +410,7 @@ def _last_this_next(direction: str, unit: str, p: dt.date) -> DateValue | None:
         d = _add_months(p.replace(day=1), step)
         return DateValue("month", year=d.year, month=d.month, inferred=True)
     if low in {"week", "weekend"}:
-        return DateValue("week", week_start=_week_start(p + dt.timedelta(weeks=step)), inferred=True)
+        return DateValue(low, week_start=_week_start(p + dt.timedelta(weeks=step)), inferred=True)
     if low in R.WEEKDAYS:
         return _on_day(_weekday_near(R.WEEKDAYS[low], step, p))
     if low in R.SEASONS:
@@ -358,23 +436,67 @@ def _in_calendar(v: DateValue) -> bool:
     return all(dt.MINYEAR <= y <= dt.MAXYEAR for y in years)
 
 
+def _named_weekday(m: re.Match[str]) -> int | None:
+    """The day of the week a relative expression names ("on Tuesday", "last Friday"), else None."""
+    word = (m.group("wd") or m.group("relunit") or "").lower()
+    return R.WEEKDAYS.get(word)
+
+
 def _relative(m: re.Match[str], published: dt.date | None) -> DateValue | None:
     """A date relative to publication; unresolved (``relative`` set) without a publication date, or
     when it falls outside the calendar ("next year" published in 9999, "last week" in year 1)."""
+    mod = _mod(m.group("mod8"))
     unresolved = DateValue(
-        granularity=_relative_granularity(m), relative=re.sub(r"\s+", " ", m.group(0).lower())
+        granularity=_relative_granularity(m),
+        mod=mod,
+        relative=re.sub(r"\s+", " ", m.group(0).lower()),
+        weekday=_named_weekday(m),
     )
     if published is None:
         return unresolved
     try:
         value = _resolve_relative(m, published)
+        if value is not None and mod and value.granularity in {"year", "month", "season"}:
+            value = replace(value, mod=mod)  # "late last year" keeps its "late"
+            value.span()  # the modified span must exist too
     except (ValueError, OverflowError):  # date arithmetic past date.min / date.max
         return unresolved
     return value if value is None or _in_calendar(value) else unresolved
 
 
+_PAST_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365, "decade": 3652}
+
+
+def _past(m: re.Match[str], p: dt.date) -> DateValue:
+    """ "the past two weeks": the days up to publication."""
+    words = re.sub(r"\s+", " ", (m.group("pastn") or "one").lower())
+    n = R.AGO_NUMBERS.get(words)
+    if n is None:
+        n = int(words)
+    unit = m.group("pastu").lower().rstrip("s")
+    return DateValue("range", first=p - dt.timedelta(days=n * _PAST_DAYS[unit] - 1), last=p, inferred=True)
+
+
+def _the_weekend(p: dt.date) -> DateValue:
+    """ "the weekend": the one just past when published Monday to Thursday, else this week's."""
+    start = _week_start(p) - dt.timedelta(weeks=1 if p.weekday() <= 3 else 0)
+    return DateValue("weekend", week_start=start, inferred=True)
+
+
+def _month_of_year(m: re.Match[str], p: dt.date) -> DateValue:
+    """ "April last year", "June of next year"."""
+    step = {"last": -1, "this": 0, "next": 1}[m.group("mlyd").lower()]
+    return DateValue("month", year=p.year + step, month=_month(m.group("m8")), inferred=True)
+
+
 def _resolve_relative(m: re.Match[str], p: dt.date) -> DateValue | None:
     g = m.group
+    if g("past"):
+        return _past(m, p)
+    if g("thewe"):
+        return _the_weekend(p)
+    if g("mly"):
+        return _month_of_year(m, p)
     if g("deic"):
         off = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[g("deic").lower()]
         return _on_day(p + dt.timedelta(days=off))
@@ -398,21 +520,17 @@ def _no_year(value: DateValue, published: dt.date | None) -> DateValue:
         return value  # "December" published in January of year 1: no year before it
     if value.month is not None and value.day is not None and not _valid_day(year, value.month, value.day):
         return value  # "29 February" cannot lie in a year that is not a leap year: no year inferred
-    return DateValue(
-        value.granularity,
-        value.mod,
-        year,
-        value.month,
-        value.day,
-        value.season,
-        year_stated=False,
-        inferred=True,
-    )
+    return replace(value, year=year, year_stated=False, inferred=True)
 
 
 # One reader per alternative of ``resources.DATE`` (the match's ``lastgroup``): (match, text, published)
 # -> value, or None when the match is no date after all.
 _Reader = Callable[[re.Match[str], str, dt.date | None], DateValue | None]
+
+
+def _stated_weekday(m: re.Match[str], *groups: str) -> int | None:
+    word = next((m.group(k) for k in groups if m.group(k)), None)
+    return R.WEEKDAYS[word.lower()] if word else None
 
 
 def _full_date(m: re.Match[str], text: str, published: dt.date | None) -> DateValue | None:
@@ -422,7 +540,53 @@ def _full_date(m: re.Match[str], text: str, published: dt.date | None) -> DateVa
     d = _day(g("d1") or g("d2") or g("d3"))
     if not _valid_day(y, mo, d):
         return None
-    return DateValue("day", year=y, month=mo, day=d)
+    return DateValue("day", year=y, month=mo, day=d, weekday=_stated_weekday(m, "wd1", "wd2"))
+
+
+def _dotted(m: re.Match[str], text: str, published: dt.date | None) -> DateValue | None:
+    """ "26.03.2024": day, month, year."""
+    y, mo, d = int(m.group("y10")), int(m.group("m9")), int(m.group("d7"))
+    return DateValue("day", year=y, month=mo, day=d) if _valid_day(y, mo, d) else None
+
+
+def _slashed(m: re.Match[str], text: str, published: dt.date | None) -> DateValue | None:
+    """ "26/03/2024" or "03/26/2024": read only when one field cannot be a month (else ambiguous)."""
+    a, b, y = int(m.group("sl1")), int(m.group("sl2")), int(m.group("y11"))
+    if a > 12 >= b:
+        d, mo = a, b
+    elif b > 12 >= a:
+        mo, d = a, b
+    else:
+        return None
+    return DateValue("day", year=y, month=mo, day=d) if mo >= 1 and _valid_day(y, mo, d) else None
+
+
+def _time_qualifier(text: str, start: int) -> str:
+    q = R.TIME_QUALIFIER.search(text[max(0, start - 30) : start])
+    return re.sub(r"\s+", " ", q.group("q").lower()) if q else ""
+
+
+def _time_of_day(m: re.Match[str], text: str, published: dt.date | None) -> DateValue | None:
+    """ "1:30 am", "6am", "11.11 p.m."."""
+    h = int(m.group("th")) % 12 + (12 if m.group("ap").lower() == "p" else 0)
+    minute = int(m.group("tm") or 0)
+    return DateValue("time", hour=h, minute=minute, qualifier=_time_qualifier(text, m.start()))
+
+
+def _time_24(m: re.Match[str], text: str, published: dt.date | None) -> DateValue | None:
+    """ "14:30", "2211 GMT", "22:11 hrs"."""
+    h, minute = int(m.group("h24") or m.group("hz")), int(m.group("m24") or m.group("mz"))
+    zone = re.sub(r"\s+", " ", m.group("z1") or m.group("z2") or "")
+    zone = "" if zone.lower() in {"hrs", "local time"} else zone.upper()
+    return DateValue("time", hour=h, minute=minute, zone=zone, qualifier=_time_qualifier(text, m.start()))
+
+
+def _noon(m: re.Match[str], text: str, published: dt.date | None) -> DateValue | None:
+    before = _words_before(text, m.start(), 1)
+    if not before or before[-1] not in R.NOON_TRIGGERS:
+        return None
+    h = 12 if m.group("noon").lower() == "noon" else 0
+    return DateValue("time", hour=h, minute=0, qualifier=_time_qualifier(text, m.start()))
 
 
 def _year_range(m: re.Match[str], text: str, published: dt.date | None) -> DateValue | None:
@@ -438,7 +602,8 @@ def _day_no_year(m: re.Match[str], text: str, published: dt.date | None) -> Date
     d = _day(m.group("d5") or m.group("d6"))
     if not _valid_day(None, mo, d):
         return None
-    return _no_year(DateValue("day", month=mo, day=d, year_stated=False), published)
+    weekday = _stated_weekday(m, "wd3", "wd4")
+    return _no_year(DateValue("day", month=mo, day=d, year_stated=False, weekday=weekday), published)
 
 
 def _season_alone(m: re.Match[str], text: str, published: dt.date | None) -> DateValue | None:
@@ -506,6 +671,15 @@ _READERS: dict[str, _Reader] = {
     "sa": _season_alone,
     "mo": _month_alone,
     "y": _bare_year,
+    "dotted": _dotted,
+    "slash": _slashed,
+    "tod": _time_of_day,
+    "tod24": _time_24,
+    "todz": _time_24,
+    "noon": _noon,
+    "mly": _relative_reader,
+    "past": _relative_reader,
+    "thewe": _relative_reader,
     "rel": _relative_reader,
     "eltr": _relative_reader,
     "deic": _relative_reader,
@@ -519,7 +693,18 @@ def _from_match(m: re.Match[str], text: str, published: dt.date | None) -> DateV
     return reader(m, text, published) if reader is not None else None
 
 
-_DATE_SHAPED = frozenset({"dmy", "mdy", "iso", "mdn", "dmn", "yr"})
+_DATE_SHAPED = frozenset({"dmy", "mdy", "iso", "mdn", "dmn", "yr", "dotted", "slash", "tod", "tod24", "todz"})
+
+
+def _restated_time(text: str, found: list[DateMention], m: re.Match[str], value: DateValue) -> bool:
+    """ "11:11 pm (2211 GMT)": the bracketed time restates the one before it in another zone."""
+    prev = found[-1] if found else None
+    return (
+        prev is not None
+        and value.granularity == prev.value.granularity == "time"
+        and bool(R.TIME_RESTATED.match(text[prev.end : m.start()]))
+        and text[m.end() : m.end() + 3].lstrip().startswith(")")
+    )
 
 
 def scan_dates(
@@ -543,7 +728,7 @@ def scan_dates(
             value = _from_match(m, text, published)
         except (ValueError, KeyError, OverflowError):
             value = None
-        if value is None:
+        if value is None or _restated_time(text, out, m, value):
             if m.lastgroup in _DATE_SHAPED:
                 rejected.append((m.start(), m.end()))
             continue

@@ -1,10 +1,10 @@
-"""Rows for ``divergences.csv``."""
+"""Rows for ``divergences.csv``, and the split of divergences into differences and omissions."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from core.model import Fact, FactPair, Relation
+from core.model import Category, Fact, FactPair, Relation
 
 DIVERGENCE_COLUMNS: tuple[str, ...] = (
     "claim_id",
@@ -14,6 +14,7 @@ DIVERGENCE_COLUMNS: tuple[str, ...] = (
     "value_a",
     "value_b",
     "relation",
+    "category",
     "text_a",
     "text_b",
     "norm_a",
@@ -57,7 +58,8 @@ def divergence_rows(pairs: Sequence[FactPair], *, include_same: bool = False) ->
 
     Returns:
         Dicts keyed (and ordered) by ``DIVERGENCE_COLUMNS``; a missing side has empty strings and
-        None offsets.
+        None offsets. ``category`` is ``difference`` (conflict, more/less specific, overlap),
+        ``omission`` (only in one source) or ``same`` (see ``Relation.category``).
     """
     rows: list[dict[str, object]] = []
     for p in pairs:
@@ -69,9 +71,29 @@ def divergence_rows(pairs: Sequence[FactPair], *, include_same: bool = False) ->
             "source_b": p.source_b,
             "kind": str(p.kind),
             "relation": str(p.relation),
+            "category": str(p.relation.category),
             "explanation": p.explanation,
         }
         row |= _side(p.a, "a")
         row |= _side(p.b, "b")
         rows.append({c: row[c] for c in DIVERGENCE_COLUMNS})
     return rows
+
+
+def rank_key(pair: FactPair) -> tuple[int, int, int]:
+    """Sort key that puts what a fact-checker acts on first: conflicts, then facts worded differently,
+    then more/less specific ones, then omissions (``Relation.priority``); within a rank, claim order,
+    then numbers, dates, names, quotes."""
+    kinds = {"number": 0, "date": 1, "name": 2, "quote": 3}
+    return pair.relation.priority, pair.claim_id, kinds.get(str(pair.kind), 4)
+
+
+def split_divergences(pairs: Iterable[FactPair]) -> tuple[list[FactPair], list[FactPair]]:
+    """(differences, omissions) among fact pairs, each ranked by :func:`rank_key`; ``same`` pairs left out.
+
+    The headline "N differences, M omissions" is ``len`` of each; the "most important" list is the
+    differences first.
+    """
+    differences = [p for p in pairs if p.relation.category is Category.DIFFERENCE]
+    omissions = [p for p in pairs if p.relation.category is Category.OMISSION]
+    return sorted(differences, key=rank_key), sorted(omissions, key=rank_key)

@@ -1,7 +1,15 @@
 """People, organisations and places (spaCy NER), with abbreviations linked to their expansion.
 
-spaCy is loaded once, lazily, behind a lock, with only the pipes NER needs. Without spaCy or its
-model, names are simply not extracted (numbers, dates and quotes do not need it).
+spaCy is loaded once, lazily, behind a lock, with only the pipe NER needs (``ner``: en_core_web_sm's NER
+has its own internal tok2vec, so the shared ``tok2vec`` pipe is dropped when nothing listens to it:
+identical entities, about a third less NER CPU). Without spaCy or its model, names are simply not
+extracted (numbers, dates and quotes do not need it).
+
+Torch stays out: importing spaCy imports ``thinc.compat``, which imports torch whenever it is installed
+(about 180 MB and 2 CPU-s, for nothing: NER runs on thinc's numpy ops). The thread that loads spaCy
+imports it behind :class:`_NoTorchForThisThread`, an import hook (``sys.meta_path``, the documented way
+to change what ``import`` finds) that refuses torch to that one thread only, so thinc records "no
+torch" and another thread that really wants torch (the torch embedding backend) still gets it.
 
 Thread safety: every session of the server shares the one pipeline, and a spaCy ``Language`` is not
 documented as safe to call from several threads at once (processing writes to the shared vocabulary and
@@ -14,12 +22,18 @@ CPU-bound anyway.
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
 import logging
 import re
+import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from core.facts import resources as R
@@ -34,6 +48,40 @@ _PIPE_CHUNK = 64  # texts per lock hold (and per nlp.pipe batch)
 _state: dict[str, Any] = {"nlp": None, "tried": False}
 
 
+class _NoTorchForThisThread(importlib.abc.MetaPathFinder):
+    """Refuses ``import torch`` to the threads that set ``blocked.on``; inert for every other thread."""
+
+    def __init__(self) -> None:
+        self.blocked = threading.local()
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        del path, target
+        if getattr(self.blocked, "on", False) and fullname.partition(".")[0] == "torch":
+            raise ModuleNotFoundError(f"{fullname} kept out of spaCy's import", name=fullname)
+        return None
+
+
+# Installed once, at import (inserting into or removing from sys.meta_path while another thread imports
+# could make that import skip a finder); it does nothing unless the calling thread asked it to.
+_NO_TORCH = _NoTorchForThisThread()
+sys.meta_path.insert(0, _NO_TORCH)
+
+
+def _load(name: str) -> Any:
+    """Import spaCy model package ``name`` (torch refused to this thread) and load its NER pipe only."""
+    _NO_TORCH.blocked.on = True
+    try:
+        module = importlib.import_module(name)
+        nlp = module.load(exclude=_DISABLED)
+    finally:
+        _NO_TORCH.blocked.on = False
+    if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
+        nlp.remove_pipe("tok2vec")  # NER embeds its own tokens; nothing else reads this pipe
+    return nlp
+
+
 def get_nlp() -> Any:
     """Return the shared spaCy pipeline (NER only), loading it on first use; None when unavailable."""
     if _state["tried"]:
@@ -43,8 +91,7 @@ def get_nlp() -> Any:
             return _state["nlp"]
         for name in _MODEL_PACKAGES:
             try:
-                module = importlib.import_module(name)
-                _state["nlp"] = module.load(exclude=_DISABLED)
+                _state["nlp"] = _load(name)
                 break
             except Exception as exc:  # noqa: BLE001 - any failure means "no model"
                 log.debug("spaCy model %s not usable: %s", name, exc)
@@ -129,7 +176,38 @@ def is_common_word(m: NameMention, text: str, story: Story) -> bool:
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip().casefold()
+    return R.CORPORATE_SUFFIX.sub("", re.sub(r"\s+", " ", name).strip()).casefold()
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+def spelt_alike(a: str, b: str) -> bool:
+    """Two different spellings of one name ("Gilreat" / "Gilreath"; "Hamad Hasan" / "Hamad Hassan"):
+    as many words, each equal or a near spelling with the same first letter."""
+    wa, wb = _norm(a).split(), _norm(b).split()
+    if len(wa) != len(wb) or wa == wb:
+        return False
+    for x, y in zip(wa, wb, strict=True):
+        if x == y:
+            continue
+        if x[0] != y[0] or min(len(x), len(y)) < R.SPELLING_MIN_LEN or x.rstrip("s") == y.rstrip("s"):
+            return False  # "State" / "States" is a plural, not a spelling
+        limit = R.SPELLING_EDITS_LONG if min(len(x), len(y)) >= R.SPELLING_LONG else R.SPELLING_EDITS
+        if _edits(x, y) > limit:
+            return False
+    return True
 
 
 def canonical(name: str, label: str, aliases: Mapping[str, str]) -> str:
@@ -185,8 +263,15 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
     return s, e
 
 
+# Names of every passage of the comparison running in this context: its whole working set, however
+# large, so NER never runs twice on a passage within one comparison.
+_COMPARISON: ContextVar[Mapping[str, list[NameMention]] | None] = ContextVar("comparison_names", default=None)
+# Across comparisons (a re-run with other thresholds): the most recent passages, at least this many and
+# as many as the largest comparison seen, up to the hard cap.
 _NER_CACHE: OrderedDict[str, list[NameMention]] = OrderedDict()
-_NER_CACHE_SIZE = 4096
+_NER_CACHE_MIN = 4096
+_NER_CACHE_MAX = 65_536
+_cache_size = [_NER_CACHE_MIN]
 
 
 def _mentions(text: str, doc: Any) -> list[NameMention]:
@@ -208,18 +293,31 @@ def _remember(text: str, mentions: list[NameMention]) -> None:
     with _lock:
         _NER_CACHE[text] = mentions
         _NER_CACHE.move_to_end(text)
-        while len(_NER_CACHE) > _NER_CACHE_SIZE:
+        while len(_NER_CACHE) > _cache_size[0]:
             _NER_CACHE.popitem(last=False)
 
 
-def prefetch_names(texts: Iterable[str]) -> None:
-    """Runs NER over many passages in one batched ``nlp.pipe`` call (several times faster than one by
-    one) and caches the result for :func:`find_names`."""
+def prefetch_names(texts: Iterable[str]) -> dict[str, list[NameMention]]:
+    """Run NER over many passages in batched ``nlp.pipe`` calls (several times faster than one by one).
+
+    Args:
+        texts: Passage texts (duplicates and blank ones are fine).
+
+    Returns:
+        Name mentions per distinct non-blank text (cached ones from the cache); the results are
+        cached for :func:`find_names` too.
+    """
     nlp = get_nlp()
+    wanted = list(dict.fromkeys(t for t in texts if t.strip()))
     if nlp is None:
-        return
+        return {t: [] for t in wanted}
+    out: dict[str, list[NameMention]] = {}
     with _lock:
-        todo = list(dict.fromkeys(t for t in texts if t.strip() and t not in _NER_CACHE))
+        _cache_size[0] = min(_NER_CACHE_MAX, max(_cache_size[0], len(wanted)))
+        for t in wanted:
+            if t in _NER_CACHE:
+                out[t] = _NER_CACHE[t]
+    todo = [t for t in wanted if t not in out]
     for i in range(0, len(todo), _PIPE_CHUNK):
         chunk = todo[i : i + _PIPE_CHUNK]
         # Reading the entities' labels touches the shared string store too: inside the lock.
@@ -228,6 +326,19 @@ def prefetch_names(texts: Iterable[str]) -> None:
             found = [_mentions(text, doc) for text, doc in zip(chunk, docs, strict=True)]
         for text, mentions in zip(chunk, found, strict=True):
             _remember(text, mentions)
+            out[text] = mentions
+    return out
+
+
+@contextmanager
+def names_for(texts: Iterable[str]) -> Iterator[None]:
+    """Run NER on these passages in batches and keep every result for :func:`find_names` while the block
+    runs in this context (thread), however many passages there are."""
+    token = _COMPARISON.set(prefetch_names(texts))
+    try:
+        yield
+    finally:
+        _COMPARISON.reset(token)
 
 
 def find_names(text: str) -> list[NameMention]:
@@ -242,6 +353,9 @@ def find_names(text: str) -> list[NameMention]:
     nlp = get_nlp()
     if nlp is None or not text.strip():
         return []
+    current = _COMPARISON.get()
+    if current is not None and text in current:
+        return list(current[text])
     with _lock:
         cached = _NER_CACHE.get(text)
     if cached is not None:

@@ -9,10 +9,23 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from core.facts import resources as R
+from core.facts.measures import convertible, magnitude_before, measure_after, singular
+
+__all__ = [
+    "NumberMention",
+    "NumberValue",
+    "find_numbers",
+    "fmt_number",
+    "fmt_plain",
+    "measure_after",
+    "measure_words",
+    "parse_digits",
+    "parse_spelled",
+]
 
 _INF = math.inf
 
@@ -33,6 +46,11 @@ class NumberValue:
         noun: The counted word as written ("killed", "deaths"), or "".
         vague: A vague amount ("thousands").
         ordinal: An ordinal ("the third time").
+        tally: A vote or score: ``nominal`` for, ``nominal_high`` against ("312-98").
+        precision: Unit of the last stated digit (1 for "72", 0.1 for "18.5", 100,000 for "1.2 million"),
+            in the figure's own unit: a figure converted to other units is compared within it.
+        written: The figure as words when it is derived from them ("two-thirds", "one in five").
+        parts: The counts a total adds up ("3 men", "2 women" for "three men and two women").
     """
 
     nominal: float
@@ -47,6 +65,10 @@ class NumberValue:
     noun: str = ""
     vague: bool = False
     ordinal: bool = False
+    tally: bool = False
+    precision: float = 0.0
+    written: str = ""
+    parts: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -56,7 +78,11 @@ class NumberValue:
         fig = fmt_number(self.nominal)
         if self.nominal_high != self.nominal:
             fig = f"{fig}-{fmt_number(self.nominal_high)}"
-        if self.measure == "percent":
+        if self.tally:
+            return fig
+        if self.written:
+            fig = self.written
+        elif self.measure == "percent":
             fig += "%"
         elif self.measure.startswith("money:"):
             fig = f"{self.measure[6:]} {fig}"
@@ -81,15 +107,24 @@ class NumberValue:
         if not self.vague and self.nominal_high != self.nominal:
             fig = f"{fig}-{fmt_number(self.nominal_high)}"
         if self.measure == "percent":
+            if self.written:
+                return f"{sym} {self.written} ({fmt_number(round(self.nominal, 1))}%)".strip()
             return f"{sym} {fig}%".strip()
         if self.measure.startswith("money:"):
             return f"{sym} {self.measure[6:]} {fig}".strip()
+        if self.measure == "magnitude":
+            return f"{sym} magnitude {fig}".strip()
+        if self.tally:
+            return f"{'vote' if self.measure == 'votes' else self.measure} {fig}"
         unit = measure_words(self.measure, None if self.vague else self.nominal)
-        return " ".join(x for x in (sym, fig, unit) if x)
+        shown = " ".join(x for x in (sym, fig, unit) if x)
+        return f"{shown} ({' and '.join(self.parts)})" if self.parts else shown
 
     @property
     def interval(self) -> str:
         """Hard interval as text: "[300000,inf)"."""
+        if self.tally:
+            return f"{fmt_plain(self.nominal)}-{fmt_plain(self.nominal_high)}"
         hi = "inf)" if self.high == _INF else f"{fmt_plain(self.high)}]"
         return f"[{fmt_plain(self.low)},{hi}"
 
@@ -159,7 +194,8 @@ def parse_spelled(s: str) -> float | None:
     seen = False
     for i, w in enumerate(words):
         if w in {"a", "an"}:
-            if i != 0:
+            # "a hundred", "a dozen", "a million"; never "a two(-week)" (that is 2, not 1 + 2)
+            if i != 0 or i + 1 >= len(words) or words[i + 1] not in {*R.SCALE_WORDS, "dozen"}:
                 return None
             current, seen = 1.0, False
             continue
@@ -192,10 +228,12 @@ def measure_words(measure: str, count: float | None) -> str:
     ("passenger") so that "passenger" and "passengers" match; after any count but one (or a vague one,
     ``None``: "thousands") they read in the plural ("nearly 900 passengers"). The canonical measures are
     plural already ("deaths"; "1 death")."""
-    if not measure or measure == "percent" or measure.startswith("money:"):
+    if not measure or measure == "percent" or measure.startswith("money:") or measure in R.UNCOUNTED_MEASURES:
         return measure
     if measure in R.MEASURE_NOUNS.values():
-        return measure[:-1] if count == 1 and measure.endswith("s") and measure != "km" else measure
+        if count != 1:
+            return measure
+        return R.SINGULAR_MEASURES.get(measure, measure[:-1] if measure.endswith("s") else measure)
     if count == 1:
         return measure
     if measure.endswith(("s", "x", "z", "ch", "sh")):
@@ -203,65 +241,6 @@ def measure_words(measure: str, count: float | None) -> str:
     if len(measure) > 1 and measure.endswith("y") and measure[-2] not in "aeiou":
         return measure[:-1] + "ies"
     return measure + "s"
-
-
-def _singular(word: str) -> str:
-    w = word.lower()
-    if len(w) > 3 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-        return w[:-1]
-    return w
-
-
-def measure_after(text: str, end: int, start: int) -> tuple[str, str]:
-    """Find what a number counts from the words after it (and an event verb before it).
-
-    Args:
-        text: The whole text.
-        end: Offset right after the number.
-        start: Offset of the number (qualifier included), to look back for "lost 600,000".
-
-    Returns:
-        (measure, noun as written); ("", "") when nothing is counted.
-    """
-    tokens = R.WORD.findall(text[end : end + 90])
-    i, skipped = 0, 0
-    while i < len(tokens) and skipped < 3:
-        t = tokens[i]
-        low = t.lower()
-        if low in R.MEASURE_SKIP or (
-            t[:1].isupper() and low not in R.MEASURE_NOUNS and low not in R.MEASURE_STOP
-        ):
-            i += 1
-            skipped += 1
-            continue
-        break
-    measure, noun = "", ""
-    if i < len(tokens):
-        t = tokens[i]
-        low = t.lower()
-        if low in R.MEASURE_NOUNS:
-            measure, noun = R.MEASURE_NOUNS[low], t
-            i += 1
-        elif low in R.CURRENCY_WORDS:
-            return f"money:{R.CURRENCY_WORDS[low]}", t
-        elif t[:1].isalpha() and low not in R.MEASURE_STOP and t[:1].islower() and low not in R.EVENT_VERBS:
-            measure, noun = _singular(low), t
-            i += 1
-    if measure in {"", "soldiers", "people"}:
-        for t in tokens[i : i + 6]:
-            low = t.lower()
-            if not t[:1].isalpha():
-                break
-            if low in R.EVENT_VERBS:
-                return R.EVENT_VERBS[low], noun or t
-        if not measure:
-            before = re.findall(r"[A-Za-z]+", text[max(0, start - 30) : start])[-2:]
-            for w in reversed(before):
-                if w.lower() in R.EVENT_VERBS:
-                    return R.EVENT_VERBS[w.lower()], w
-    return measure, noun
 
 
 def _intervals(v: float, q: str, tolerance: float) -> tuple[float, float, float, float]:
@@ -307,6 +286,7 @@ class _Digits:
         forced: Measure fixed by the figure itself ("percent", "money:GBP", "km", "ordinal:time").
         scale_word: The scale suffix as written ("million"), or "".
         ordinal: "3rd time": an ordinal, not a count.
+        raw: The digits as written ("5.000").
     """
 
     start: int
@@ -317,12 +297,13 @@ class _Digits:
     forced: str
     scale_word: str
     ordinal: bool = False
+    raw: str = ""
 
 
 def _not_a_figure(text: str, s: int, e: int) -> bool:
     """Digit runs that are part of something else: "COVID-19", "F-16", "12:30", a malformed run tail."""
     if s >= 2 and text[s - 1] == "-" and text[s - 2].isalpha():
-        return True
+        return not text[max(0, s - 10) : s - 1].lower().endswith("magnitude")  # "magnitude-7.1" is one
     nxt = text[e : e + 2]
     return (nxt[:1] == ":" and nxt[1:2].isdigit()) or (nxt[:1] in {".", ","} and nxt[1:2].isdigit())
 
@@ -337,6 +318,31 @@ def _glued_unit(text: str, e: int) -> tuple[str, int] | None:
     if word not in R.MEASURE_NOUNS:
         return None
     return R.MEASURE_NOUNS[word], e + len(word)
+
+
+def _ordinal_run(m: re.Match[str], text: str, value: float, suffix: str) -> _Digits | None:
+    """ "3rd time": an ordinal counts only before ``ORDINAL_COUNTED`` words."""
+    after = re.match(r"\s+(\w+)", text[m.end() : m.end() + 20])
+    if not after or after.group(1).lower() not in R.ORDINAL_COUNTED or m.group("num2") or suffix:
+        return None
+    return _Digits(m.start(), m.end(), value, value, 0, f"ordinal:{after.group(1).lower()}", "", ordinal=True)
+
+
+def _suffix_reading(text: str, e: int, suffix: str, cur: str, forced: str) -> tuple[float, str, str] | None:
+    """(scale, measure, scale word) from the suffix after the digits ("%", "bn", "m"); None for a figure
+    that cannot be read ("10m" followed by nothing that says million or metres)."""
+    if suffix in {"%", "percent", "per cent"} or suffix.startswith("per"):
+        return 1.0, "percent", ""
+    if suffix == "m" and not cur:
+        # "10m": million or metres? "10m people" is a million; "56m high" / "a 56 m tall" are metres.
+        nxt_word = re.match(r"\s*([A-Za-z]+)", text[e : e + 20])
+        nxt = nxt_word.group(1).lower() if nxt_word else ""
+        if nxt in R.MEASURE_NOUNS:
+            return float(R.SCALE_WORDS[suffix]), forced, suffix
+        return (1.0, "metres", "") if nxt in R.LENGTH_ADJECTIVES else None
+    if suffix:
+        return float(R.SCALE_WORDS[suffix]), forced, suffix
+    return 1.0, forced, ""
 
 
 def _digit_run(m: re.Match[str], text: str) -> _Digits | None:
@@ -354,27 +360,23 @@ def _digit_run(m: re.Match[str], text: str) -> _Digits | None:
         high = p2[0]
     suffix = (m.group("suffix") or "").strip().lower().lstrip("-")
     if m.group("ord"):
-        after = re.match(r"\s+(\w+)", text[e : e + 20])
-        if not after or after.group(1).lower() not in R.ORDINAL_COUNTED or m.group("num2") or suffix:
-            return None
-        return _Digits(s, e, value, high, 0, f"ordinal:{after.group(1).lower()}", "", ordinal=True)
+        return _ordinal_run(m, text, value, suffix)
+    cur = (m.group("cur") or "").strip().lower()
+    if cur and not suffix and text[e : e + 2].lower() == "mm" and not text[e + 2 : e + 3].isalpha():
+        suffix, e = "mm", e + 2  # "$21MM": a million in financial shorthand, not millimetres
     glued = _glued_unit(text, e)
     if glued is None:
         return None
     forced, e = glued
-    cur = (m.group("cur") or "").strip().lower()
     if cur:
         forced = f"money:{R.CURRENCY_SYMBOLS.get(cur, cur.upper())}"
-    scale = 1.0
-    if suffix in {"%", "percent", "per cent"} or suffix.startswith("per"):
-        forced = "percent"
-    elif suffix:
-        if suffix == "m" and not cur:
-            nxt_word = re.match(r"\s*([A-Za-z]+)", text[e : e + 20])
-            if not nxt_word or nxt_word.group(1).lower() not in R.MEASURE_NOUNS:
-                return None  # 10m: metres or million? leave it
-        scale = float(R.SCALE_WORDS[suffix])
-    return _Digits(s, e, value * scale, high * scale, decimals, forced, suffix if scale != 1 else "")
+    reading = _suffix_reading(text, e, suffix, cur, forced)
+    if reading is None:
+        return None
+    scale, forced, scale_word = reading
+    if not forced and (magnitude_before(text, s) or R.MAGNITUDE_AFTER.match(text[e : e + 40])):
+        forced = "magnitude"
+    return _Digits(s, e, value * scale, high * scale, decimals, forced, scale_word, raw=m.group("num"))
 
 
 class _Found:
@@ -401,9 +403,34 @@ class _Found:
             self.found.append(NumberMention(s, e, self.text[s:e], value))
 
 
+def _is_count(measure: str) -> bool:
+    """A measure counted in whole units: a figure of it cannot have three decimals ("5.000 injured")."""
+    return bool(measure) and not (
+        measure in R.UNITS
+        or measure in {"percent", "magnitude"}
+        or measure.startswith(("money:", "ordinal:"))
+    )
+
+
+def _digit_matches(text: str) -> Iterator[re.Match[str]]:
+    """``DIGIT_NUMBER`` matches; "from 50 to 10" (a falling pair, no range) is read as two figures."""
+    pos = 0
+    while (m := R.DIGIT_NUMBER.search(text, pos)) is not None:
+        pos = m.end()
+        if m.group("num2"):
+            first, second = parse_digits(m.group("num")), parse_digits(m.group("num2"))
+            if first is not None and second is not None and second[0] <= first[0]:
+                alone = R.DIGIT_NUMBER.match(text, m.start(), m.end("num"))
+                if alone is not None:
+                    yield alone
+                pos = m.start("num2")
+                continue
+        yield m
+
+
 def _add_digits(found: _Found) -> None:
     text = found.text
-    for m in R.DIGIT_NUMBER.finditer(text):
+    for m in _digit_matches(text):
         if found.full:
             break
         d = _digit_run(m, text)
@@ -418,14 +445,101 @@ def _add_digits(found: _Found) -> None:
             measure, noun = forced, ""
         else:
             measure, noun = measure_after(text, qe, qs)
+        decimals = d.decimals
+        if decimals == 3 and R.EURO_THOUSANDS.match(d.raw) and _is_count(measure) and hi == v:
+            # "5.000 injured": a thousands separator (European style), not three decimals of a count.
+            v = hi = float(d.raw.replace(".", ""))
+            decimals = 0
+        precision = 10.0 ** (-decimals) * R.SCALE_WORDS.get(d.scale_word, 1)
         if hi != v:
-            found.add(qs, qe, NumberValue(v, hi, q, qtext, v, hi, v, hi, measure, noun))
+            found.add(qs, qe, NumberValue(v, hi, q, qtext, v, hi, v, hi, measure, noun, precision=precision))
             continue
-        tol = 0.0
-        if d.scale_word and d.decimals:
-            tol = 0.5 * 10 ** (-d.decimals) * R.SCALE_WORDS.get(d.scale_word, 1)
+        tol = 0.5 * precision if d.scale_word and decimals else 0.0
         lo, high, slo, shi = _intervals(v, q, tol)
-        found.add(qs, qe, NumberValue(v, v, q, qtext, lo, high, slo, shi, measure, noun))
+        found.add(qs, qe, NumberValue(v, v, q, qtext, lo, high, slo, shi, measure, noun, precision=precision))
+
+
+def _number_word(s: str) -> float | None:
+    """ "15", "1,200", "fifteen", "a hundred" -> the figure."""
+    parsed = parse_digits(s)
+    return parsed[0] if parsed else parse_spelled(s)
+
+
+def _add_between(found: _Found) -> None:
+    """ "between 10 and 15 people": a range."""
+    text = found.text
+    for m in R.BETWEEN.finditer(text):
+        if found.full:
+            break
+        a, b = _number_word(m.group("a")), _number_word(m.group("b"))
+        if a is None or b is None or b <= a or not found.free(m.start(), m.end()):
+            continue
+        scale = R.SCALE_WORDS.get((m.group("scale") or "").strip().lower(), 1)
+        a, b = a * scale, b * scale
+        measure, noun = measure_after(text, m.end(), m.start())
+        found.add(
+            m.start(), m.end(), NumberValue(a, b, R.EXACT, "", a, b, a, b, measure, noun, precision=1.0)
+        )
+
+
+def _add_share(found: _Found, s: int, e: int, share: float, written: str) -> None:
+    """A proportion ("one in five", "two-thirds of") as a percentage, with its qualifier."""
+    if not found.free(s, e):
+        return
+    v = share * 100
+    q, qtext, qs, qe = _qualifier(found.text, s, e)
+    lo, high, slo, shi = _intervals(v, q, R.FRACTION_TOLERANCE)
+    value = NumberValue(v, v, q, qtext, lo, high, slo, shi, "percent", written=written.lower())
+    found.add(qs, qe, value)
+
+
+def _add_rates(found: _Found) -> None:
+    """ "one in five", "3 out of 4"."""
+    for m in R.RATE.finditer(found.text):
+        if found.full:
+            break
+        n, d = _number_word(m.group("n")), _number_word(m.group("d"))
+        if n is None or not d or n > d:
+            continue
+        _add_share(found, m.start(), m.end(), n / d, re.sub(r"\s+", " ", m.group(0)))
+
+
+def _add_fractions(found: _Found) -> None:
+    """ "two-thirds of", "half the", "a quarter of"."""
+    text = found.text
+    for m in R.FRACTION.finditer(text):
+        if found.full:
+            break
+        before = re.findall(r"[A-Za-z]+", text[max(0, m.start() - 20) : m.start()])[-1:]
+        if not m.group("n") and before and before[0].lower() in R.NOT_A_FRACTION_BEFORE:
+            continue
+        num = (m.group("n") or "one").lower()
+        n = 1 if num in {"a", "an", "one"} else R.SMALL_NUMBERS[num]
+        d = R.FRACTION_DENOMINATORS[m.group("d").lower()]
+        if n >= d:
+            continue
+        _add_share(found, m.start(), m.end(), n / d, re.sub(r"\s+", " ", m.group(0)))
+
+
+def _add_tallies(found: _Found) -> None:
+    """A vote or a score: "312-98", "312 to 98", "by 312 votes to 98"."""
+    text = found.text
+    for m in R.TALLY.finditer(text):
+        if found.full:
+            break
+        a, b = parse_digits(m.group("a")), parse_digits(m.group("b"))
+        if a is None or b is None or b[0] >= a[0] or not found.free(m.start(), m.end()):
+            continue
+        before = [w.lower() for w in re.findall(r"[A-Za-z]+", text[max(0, m.start() - 40) : m.start()])]
+        after = re.findall(r"[A-Za-z]+", text[m.end() : m.end() + 20])[:1]
+        voted = (
+            bool(m.group("v")) or bool(R.VOTE_WORDS & set(before[-4:])) or after[:1] in (["votes"], ["vote"])
+        )
+        if before[-1:] in (["from"], ["between"], ["aged"]) or ("to" in m.group("sep") and not voted):
+            continue
+        x, y = a[0], b[0]
+        measure = "votes" if voted else "score"
+        found.add(m.start(), m.end(), NumberValue(x, y, R.EXACT, "", x, x, x, x, measure, tally=True))
 
 
 def _add_vague(found: _Found) -> None:
@@ -460,13 +574,15 @@ def _add_spelled(found: _Found) -> None:
         ):
             continue  # "one viral video", "one day, ..." are not figures
         lo, high, slo, shi = _intervals(v, q, 0.0)
-        found.add(qs, qe, NumberValue(v, v, q, qtext, lo, high, slo, shi, measure, noun))
+        found.add(qs, qe, NumberValue(v, v, q, qtext, lo, high, slo, shi, measure, noun, precision=1.0))
 
 
 def _add_a_unit(found: _Found) -> None:
     """ "within a week", "for a year": one unit after a preposition."""
     text = found.text
     for m in R.A_UNIT.finditer(text):
+        if found.full:
+            break
         prev = re.findall(r"[A-Za-z]+", text[max(0, m.start() - 20) : m.start()])[-1:]
         if not prev or prev[0].lower() not in R.A_UNIT_PREPOSITIONS:
             continue
@@ -479,6 +595,8 @@ def _add_a_unit(found: _Found) -> None:
 def _add_ordinal_words(found: _Found) -> None:
     """ "the third time", "the second day"."""
     for m in R.ORDINAL_WORD.finditer(found.text):
+        if found.full:
+            break
         v = float(R.ORDINAL_WORDS[m.group("w").lower()])
         measure = f"ordinal:{m.group('n').lower()}"
         found.add(
@@ -486,6 +604,64 @@ def _add_ordinal_words(found: _Found) -> None:
             m.start() + len(m.group("w")),
             NumberValue(v, v, R.EXACT, "", v, v, v, v, measure, ordinal=True),
         )
+
+
+def _person_noun(v: NumberValue) -> bool:
+    low = v.noun.lower()
+    return R.MEASURE_NOUNS.get(low) in R.GENERIC_PERSONS or singular(low) in R.PERSON_NOUNS
+
+
+def _plain_count(v: NumberValue) -> bool:
+    return v.qualifier == R.EXACT and not (v.vague or v.ordinal or v.tally or v.written or v.parts)
+
+
+def _sum_conjunctions(text: str, found: list[NumberMention]) -> list[NumberMention]:
+    """ "three men and two women" is one count of five people (the parts kept for the display)."""
+    out: list[NumberMention] = []
+    for m in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and R.CONJUNCTION_GAP.match(text[prev.end : m.start])
+            and _plain_count(m.value)
+            and _person_noun(m.value)
+            and (_person_noun(prev.value) or prev.value.parts)
+            and (prev.value.qualifier == R.EXACT and not (prev.value.vague or prev.value.tally))
+        ):
+            p, v = prev.value, m.value
+            parts = p.parts or (f"{fmt_number(p.nominal)} {p.noun.lower()}",)
+            parts += (f"{fmt_number(v.nominal)} {v.noun.lower()}",)
+            total = p.nominal + v.nominal
+            # What happened to them is said once, after the last part ("... were killed").
+            measure = v.measure if v.measure not in R.GENERIC_PERSONS and not measure_is_noun(v) else "people"
+            value = NumberValue(
+                total, total, R.EXACT, "", total, total, total, total, measure, precision=1.0, parts=parts
+            )
+            out[-1] = NumberMention(prev.start, m.end, text[prev.start : m.end], value)
+            continue
+        out.append(m)
+    return out
+
+
+def measure_is_noun(v: NumberValue) -> bool:
+    """The measure is the counted noun itself ("worker"), not an event ("deaths")."""
+    return v.measure == singular(v.noun.lower())
+
+
+def _drop_restatements(text: str, found: list[NumberMention]) -> list[NumberMention]:
+    """ "72 kilometres (45 miles)": the bracketed figure restates the first in other units; one fact."""
+    out: list[NumberMention] = []
+    for m in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and convertible(prev.value.measure, m.value.measure)
+            and R.RESTATED_OPEN.match(text[prev.end : m.start])
+            and R.RESTATED_CLOSE.match(text[m.end : m.end + 20])
+        ):
+            continue
+        out.append(m)
+    return out
 
 
 def find_numbers(
@@ -499,11 +675,16 @@ def find_numbers(
         limit: Stop after this many numbers.
 
     Returns:
-        Number mentions in text order; offsets into ``text``; spans include the qualifier.
+        Number mentions in text order; offsets into ``text``; spans include the qualifier. A total
+        of counts ("three men and two women") is one mention; a figure restated in other units in
+        brackets ("72 km (45 miles)") is left out.
     """
     found = _Found(text, exclude, limit)
-    # Readings in order of precedence: a span read once is not read again by a later reader.
-    for reader in (_add_digits, _add_vague, _add_spelled, _add_a_unit, _add_ordinal_words):
+    # Readings in order of precedence: a span read once is not read again by a later reader, so the
+    # shapes made of several figures ("between 10 and 15", "one in five", "312-98") come first.
+    readers = (_add_between, _add_rates, _add_fractions, _add_tallies, _add_digits, _add_vague, _add_spelled,
+               _add_a_unit, _add_ordinal_words)  # fmt: skip
+    for reader in readers:
         reader(found)
     found.found.sort(key=lambda n: n.start)
-    return found.found
+    return _drop_restatements(text, _sum_conjunctions(text, found.found))

@@ -43,6 +43,16 @@ def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def content_overlap(a: str, b: str) -> float:
+    """Share of the shorter wording's content words (three letters or more, no function word) that the
+    other wording uses too: high for one statement transcribed or paraphrased two ways."""
+    wa = {w for w in R.QUOTE_WORD.findall(a) if w not in R.MEASURE_STOP}
+    wb = {w for w in R.QUOTE_WORD.findall(b) if w not in R.MEASURE_STOP}
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / min(len(wa), len(wb))
+
+
 def find_quotes(text: str) -> list[QuoteMention]:
     """Find quotations in curly or straight, double or single quotes.
 

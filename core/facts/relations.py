@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from core.facts import resources as R
 from core.facts.dates import DateValue, Span
+from core.facts.measures import convert, convertible
 from core.facts.numbers import NumberValue, fmt_number, measure_words
 from core.facts.quotes import QuoteMention, similarity
 from core.model import Relation
@@ -34,12 +35,8 @@ def mirror(r: Relation) -> Relation:
 # ------------------------------------------------------------------------------------------------
 
 
-def span_order(a: Span, b: Span) -> Relation:
-    """Relation of two closed day spans: same, more/less specific (containment), overlap or conflict.
-
-    Spans are inclusive at both ends, so spans that share an edge day overlap: "1 January 2025" lies
-    within "January 2025".
-    """
+def _interval_order(a: tuple[int, int], b: tuple[int, int]) -> Relation:
+    """Relation of two closed integer intervals (inclusive at both ends)."""
     if a == b:
         return Relation.SAME
     if a[1] < b[0] or b[1] < a[0]:
@@ -49,6 +46,15 @@ def span_order(a: Span, b: Span) -> Relation:
     if a[0] <= b[0] and b[1] <= a[1]:
         return Relation.LESS_SPECIFIC
     return Relation.OVERLAP
+
+
+def span_order(a: Span, b: Span) -> Relation:
+    """Relation of two closed day spans: same, more/less specific (containment), overlap or conflict.
+
+    Spans are inclusive at both ends, so spans that share an edge day overlap: "1 January 2025" lies
+    within "January 2025".
+    """
+    return _interval_order((a[0].toordinal(), a[1].toordinal()), (b[0].toordinal(), b[1].toordinal()))
 
 
 def _fmt_span(s: Span) -> str:
@@ -89,7 +95,13 @@ def span_relation(
 
 
 def date_relation(a: DateValue, b: DateValue, *, src_a: str, src_b: str) -> tuple[Relation, str]:
-    """Relation of two dates from A's point of view, with a plain-words explanation.
+    """Relation of two dates (or two times of day) from A's point of view, with a plain-words explanation.
+
+    A year that neither side states is never assumed to be the same placeholder on one side and an
+    inferred year on the other: without a stated year on both sides only month and day are compared.
+    Relative dates that no publication date resolves are compared only where that is sound (two
+    different days of the week are different days; a weekday against a date); see
+    :func:`dates_comparable`.
 
     Args:
         a, b: The two date values.
@@ -99,31 +111,123 @@ def date_relation(a: DateValue, b: DateValue, *, src_a: str, src_b: str) -> tupl
         (relation, explanation).
     """
     la, lb = a.label, b.label
+    if a.granularity == "time" or b.granularity == "time":
+        return _time_relation(a, b, src_a=src_a, src_b=src_b)
     if a.relative or b.relative:
-        if a.relative and a.relative == b.relative:
-            return Relation.SAME, f"same relative date: {a.relative}"
-        return (
-            Relation.OVERLAP,
-            f"{la} vs {lb}: a relative date cannot be resolved without a publication date",
-        )
-    both_years = a.year is not None and b.year is not None and a.year_stated == b.year_stated
-    # Both years known alike (stated, or both inferred), or both stated (a decade has no single year).
-    if both_years or (a.year_stated and b.year_stated):
+        verdict = _relative_verdict(a, b, src_a=src_a, src_b=src_b)
+        if verdict is None:
+            return Relation.OVERLAP, f"{la} vs {lb}: not comparable without a publication date"
+        return verdict
+    if a.year_stated and b.year_stated:  # (a decade states years but no single one)
         sa, sb = a.span(), b.span()
         if sa is None or sb is None:  # defensive: a value with a year always has a span
             return Relation.OVERLAP, f"{la} vs {lb}"
         return span_relation(sa, sb, src_a=src_a, src_b=src_b, labels=(la, lb))
     if not a.year_stated and not b.year_stated:
-        sa, sb = a.span(R.PLACEHOLDER_YEAR), b.span(R.PLACEHOLDER_YEAR)
-        if sa is None or sb is None:  # pragma: no cover
-            return Relation.OVERLAP, f"{la} vs {lb}"
-        return span_relation(
-            sa, sb, src_a=src_a, src_b=src_b, labels=(la, lb), note=" (year stated in neither)"
-        )
+        return _neither_year(a, b, src_a=src_a, src_b=src_b)
     if a.year_stated:
         return _one_year_stated(a, b, src_stated=src_a, src_other=src_b, both=f"{la} vs {lb}")
     r, text = _one_year_stated(b, a, src_stated=src_b, src_other=src_a, both=f"{la} vs {lb}")
     return mirror(r), text
+
+
+def dates_comparable(a: DateValue, b: DateValue) -> bool:
+    """Whether two values can be compared at all. A time of day and a date cannot; times in different
+    zones cannot; "today" and "4 August" cannot without a publication date (pairing them anyway would
+    show noise). Pairing consumes such pairs silently rather than calling each "only in"."""
+    if (a.granularity == "time") != (b.granularity == "time"):
+        return False
+    if a.granularity == "time":
+        return a.zone == b.zone
+    if a.relative or b.relative:
+        return _relative_verdict(a, b, src_a="", src_b="") is not None
+    return True
+
+
+def _neither_year(a: DateValue, b: DateValue, *, src_a: str, src_b: str) -> tuple[Relation, str]:
+    """Month and day compared with one assumed year on both sides; a year inferred from one side's
+    publication date is not compared against a year the other side lacks."""
+    la, lb = a.label, b.label
+    na = replace(a, year=None, inferred=False)
+    nb = replace(b, year=None, inferred=False)
+    sa, sb = na.span(R.PLACEHOLDER_YEAR), nb.span(R.PLACEHOLDER_YEAR)
+    note = " (year stated in neither)"
+    if sa is None or sb is None:  # pragma: no cover - every year-less value has a span in a leap year
+        return Relation.OVERLAP, f"{la} vs {lb}{note}"
+    r = span_order(sa, sb)
+    if r == Relation.SAME:
+        return r, f"same date: {la}" + (f" / {lb}" if lb != la else "") + note
+    if r == Relation.CONFLICT:
+        unit = a.granularity if a.granularity == b.granularity else "dates"
+        return r, f"{la} vs {lb}: different {unit}{note}"
+    if r == Relation.MORE_SPECIFIC:
+        return r, f"{src_a} is more specific: {la} lies within {lb}{note}"
+    if r == Relation.LESS_SPECIFIC:
+        return r, f"{src_b} is more specific: {lb} lies within {la}{note}"
+    return r, f"{la} vs {lb}: overlapping{note}"
+
+
+def _weekday_of(v: DateValue) -> int | None:
+    """The day of the week of a day value: stated, or computed from its (stated or inferred) year."""
+    if v.weekday is not None:
+        return v.weekday
+    if v.granularity != "day" or v.year is None or v.month is None or v.day is None:
+        return None
+    span = v.span()
+    return span[0].weekday() if span else None
+
+
+def _relative_verdict(a: DateValue, b: DateValue, *, src_a: str, src_b: str) -> tuple[Relation, str] | None:
+    """Relation where at least one side is a relative date no publication date resolves; None when
+    nothing anchors the two ("today" vs "4 August", "last year" vs "2024")."""
+    la, lb = a.label, b.label
+    if a.relative and b.relative:
+        if a.relative == b.relative:
+            return Relation.SAME, f"same relative date: {a.relative}"
+        if a.weekday is None or b.weekday is None:
+            return None
+        if a.weekday == b.weekday:
+            return Relation.SAME, f"same day of the week: {la} / {lb}"
+        return Relation.CONFLICT, f"{la} vs {lb}: different days of the week"
+    rel, day, src_day = (a, b, src_b) if a.relative else (b, a, src_a)
+    if rel.weekday is None or day.granularity != "day":
+        return None
+    named = R.WEEKDAY_NAMES[rel.weekday]
+    actual = _weekday_of(day)
+    if actual is None:
+        r = Relation.MORE_SPECIFIC
+        why = f"{src_day} gives the date: {day.label} vs {rel.label} (no year to check the day of the week)"
+    elif actual == rel.weekday:
+        r, why = Relation.MORE_SPECIFIC, f"{src_day} gives the date: {day.label} is a {named}"
+    else:
+        r = Relation.CONFLICT
+        why = f"{rel.label} vs {day.label}: {day.label} is a {R.WEEKDAY_NAMES[actual]}, not a {named}"
+    return (r if day is a else mirror(r)), why
+
+
+def _time_relation(a: DateValue, b: DateValue, *, src_a: str, src_b: str) -> tuple[Relation, str]:
+    """Two times of day: the same stated time is the same (qualifiers noted); otherwise the minutes their
+    words allow decide ("just before 1:30 am" is 1:20-1:30, "around 1 am" 0:50-1:10: different times)."""
+    la, lb = a.label, b.label
+    ma, mb = a.minutes, b.minutes
+    if ma is None or mb is None:
+        return Relation.OVERLAP, f"{la} vs {lb}: a time of day and a date"
+    if a.zone != b.zone:
+        return Relation.OVERLAP, f"{la} vs {lb}: different time zones"
+    if (a.hour, a.minute) == (b.hour, b.minute):
+        same = replace(a, qualifier="").label
+        note = (
+            "" if a.qualifier == b.qualifier else f" ({a.qualifier or 'exact'} vs {b.qualifier or 'exact'})"
+        )
+        return Relation.SAME, f"same time: {same}{note}"
+    r = _interval_order(ma, mb)
+    if r == Relation.CONFLICT:
+        return r, f"{la} vs {lb}: different times"
+    if r == Relation.MORE_SPECIFIC:
+        return r, f"{src_a} is more precise: {la} lies within {lb}"
+    if r == Relation.LESS_SPECIFIC:
+        return r, f"{src_b} is more precise: {lb} lies within {la}"
+    return Relation.OVERLAP, f"{la} vs {lb}: compatible but different times"
 
 
 def _one_year_stated(
@@ -219,6 +323,10 @@ def number_relation(a: NumberValue, b: NumberValue, *, src_a: str, src_b: str) -
         (relation, explanation).
     """
     del src_a, src_b  # uniform signature; a number explanation reads "1,200+ vs nearly 900"
+    if a.tally or b.tally:
+        return _tally_relation(a, b)
+    if convertible(a.measure, b.measure):
+        return _converted_relation(a, b)
     what = _counted(a, b)
     la, lb = a.label, b.label
     if a.vague and b.vague and a.qualifier_text == b.qualifier_text:
@@ -226,6 +334,12 @@ def number_relation(a: NumberValue, b: NumberValue, *, src_a: str, src_b: str) -
     if not a.vague and not b.vague and a.nominal == b.nominal and a.nominal_high == b.nominal_high:
         if {a.qualifier, b.qualifier} == {R.LOWER, R.UPPER}:
             return Relation.CONFLICT, f"{la} vs {lb}{what}: one is a lower, the other an upper bound"
+        if a.parts and b.parts and sorted(a.parts) != sorted(b.parts):
+            breakdown = f"{' and '.join(a.parts)} vs {' and '.join(b.parts)}"
+            return (
+                Relation.OVERLAP,
+                f"same total {fmt_number(a.nominal)}{what}, different breakdown: {breakdown}",
+            )
         note = (
             ""
             if a.qualifier == b.qualifier
@@ -239,6 +353,51 @@ def number_relation(a: NumberValue, b: NumberValue, *, src_a: str, src_b: str) -
     if a.soft_low <= b.soft_low and b.soft_high <= a.soft_high:
         return Relation.LESS_SPECIFIC, f"{lb}{what} lies within {la}"
     return Relation.OVERLAP, f"{la} vs {lb}{what}: compatible but different figures"
+
+
+def _tally_relation(a: NumberValue, b: NumberValue) -> tuple[Relation, str]:
+    if not (a.tally and b.tally):  # pairing never offers this; kept total for any caller
+        return Relation.OVERLAP, f"{a.label} vs {b.label}: a tally and a single figure"
+    if (a.nominal, a.nominal_high) == (b.nominal, b.nominal_high):
+        return Relation.SAME, f"same {a.measure}: {a.label}"
+    return Relation.CONFLICT, f"{a.label} vs {b.label}: different {a.measure}"
+
+
+def _in_units(v: NumberValue, unit: str) -> NumberValue:
+    """``v`` converted into ``unit`` (the same dimension), its precision with it."""
+
+    def c(x: float) -> float:
+        return x if math.isinf(x) else convert(x, v.measure, unit)
+
+    scale = abs(convert(1.0, v.measure, unit) - convert(0.0, v.measure, unit))
+    return replace(
+        v,
+        nominal=c(v.nominal),
+        nominal_high=c(v.nominal_high),
+        low=c(v.low),
+        high=c(v.high),
+        soft_low=c(v.soft_low),
+        soft_high=c(v.soft_high),
+        measure=unit,
+        precision=v.precision * scale,
+    )
+
+
+def _converted_relation(a: NumberValue, b: NumberValue) -> tuple[Relation, str]:
+    """Figures in two units of one dimension ("72 km" vs "45 miles"): B is converted into A's unit.
+
+    A stated figure stands for anything that rounds to it ("45 miles" is 44.5-45.5 miles, 71.6-73.2 km),
+    so two exact figures whose rounding ranges meet are the same figure in other units.
+    """
+    bc = _in_units(b, a.measure)
+    shown = (
+        f"{b.label} {measure_words(b.measure, b.nominal)} = {fmt_number(round(bc.nominal, 1))} {a.measure}"
+    )
+    exact = a.qualifier == b.qualifier == R.EXACT and not (a.vague or b.vague)
+    if exact and abs(a.nominal - bc.nominal) <= (a.precision + bc.precision) / 2:
+        return Relation.SAME, f"same figure in other units: {a.label} {a.measure} / {shown}"
+    r, why = number_relation(a, bc, src_a="", src_b="")
+    return r, f"{why} ({shown})"
 
 
 # ------------------------------------------------------------------------------------------------
