@@ -61,6 +61,11 @@ def sents(text: str) -> list[str]:
         ("She said ‘no way.’ He left.", ["She said ‘no way.’", "He left."]),
         ("“Who knows?” “Nobody,” he said.", ["“Who knows?”", "“Nobody,” he said."]),
         ("It was “fine.” but late", ["It was “fine.” but late"]),
+        # A quote mark standing alone after the stop closes the quote (detokenised text).
+        ('"It is over. " Then the lights went out.', ['"It is over. "', "Then the lights went out."]),
+        ("He said 'thanks. ' \" Nobody moved.", ["He said 'thanks. ' \"", "Nobody moved."]),
+        ('He left. "Run," she said.', ["He left.", '"Run," she said.']),
+        ('Mr." Smith" is a nickname.', ['Mr." Smith" is a nickname.']),
         # Titles before a name never end a sentence.
         (
             "Msgr. Kelly led the mass. Const. Reid arrived.",
