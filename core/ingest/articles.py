@@ -11,12 +11,13 @@ import datetime as dt
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.config import DEFAULT_LIMITS, Limits
-from core.ingest.chars import normalise_characters
+from core.ingest.chars import _INVISIBLE, normalise_characters
 from core.ingest.decode import decode_text
 from core.ingest.errors import IngestError
 from core.ingest.furniture import strip_furniture
@@ -348,25 +349,37 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return files
 
 
-def unique_ids(articles: list[Article]) -> list[Article]:
-    """Renames repeated source ids ("a", "a") to ("a", "a-2"), never to an id another source has.
+def readable_id(name: str) -> str:
+    """A source id people can read: no zero-width, direction-control or other invisible characters (a
+    right-to-left override in a file name would display a different name), NFC, single spaces;
+    ``"source"`` when nothing visible is left."""
+    name = unicodedata.normalize("NFC", _INVISIBLE.sub("", name))
+    name = " ".join(name.split())
+    visible = any(unicodedata.category(ch)[0] not in "MZC" for ch in name)
+    return name if visible else "source"
 
-    Every id given is reserved first, so "a-2.txt", "a.md", "a.txt" become "a-2", "a", "a-3" (the second
-    "a" used to become a second "a-2").
+
+def unique_ids(articles: list[Article]) -> list[Article]:
+    """Readable, distinct source ids: each made readable (``readable_id``), then repeats renamed
+    ("a", "a") to ("a", "a-2"), never to an id another source has.
+
+    Ids are compared in NFKC form ("Café" typed two ways, "ａ" and "a" are one name). Every id given is
+    reserved first, so "a-2.txt", "a.md", "a.txt" become "a-2", "a", "a-3" (the second "a" used to
+    become a second "a-2").
     """
-    taken = {a.source_id for a in articles}
+    ids = [readable_id(a.source_id) for a in articles]
+    taken = {unicodedata.normalize("NFKC", i) for i in ids}
     seen: set[str] = set()
     out = []
-    for a in articles:
-        if a.source_id not in seen:
-            seen.add(a.source_id)
-            out.append(a)
-            continue
-        n = 2
-        while f"{a.source_id}-{n}" in taken:
-            n += 1
-        new_id = f"{a.source_id}-{n}"
-        taken.add(new_id)
-        seen.add(new_id)
-        out.append(replace(a, source_id=new_id))
+    for a, readable in zip(articles, ids, strict=True):
+        sid, key = readable, unicodedata.normalize("NFKC", readable)
+        if key in seen:
+            n = 2
+            while unicodedata.normalize("NFKC", f"{readable}-{n}") in taken:
+                n += 1
+            sid = f"{readable}-{n}"
+            key = unicodedata.normalize("NFKC", sid)
+            taken.add(key)
+        seen.add(key)
+        out.append(a if sid == a.source_id else replace(a, source_id=sid))
     return out
