@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import pytest
 
@@ -491,3 +492,24 @@ def test_caption_date_does_not_reach_the_compared_text(fake_embedder) -> None:
     assert "9 March" not in a.text
     cmp = compare([a, b], fake_embedder)
     assert not [f for f in cmp.facts if f.relation == "conflict"]
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [
+        (["a-2", "a", "a"], ["a-2", "a", "a-3"]),  # the renamed "a" used to collide with "a-2"
+        (["a", "a", "a-2", "a-3", "a"], ["a", "a-4", "a-2", "a-3", "a-5"]),
+        (["\u200b", "b"], ["source", "b"]),  # nothing visible
+        (["\u202eevil.exe", "b"], ["evil.exe", "b"]),  # a direction override would display another name
+        (["Caf\u00e9", "Cafe\u0301"], ["Café", "Café-2"]),  # one name in NFC and NFD
+        (["\uff41", "a"], ["\uff41", "a-2"]),  # equal after NFKC
+        (["x", "y"], ["x", "y"]),
+    ],
+)
+def test_unique_ids_are_readable_and_never_collide(ids: list[str], expected: list[str]) -> None:
+    from core.ingest import unique_ids
+
+    arts = [article_from_text(i, P1) for i in ids]
+    out = [a.source_id for a in unique_ids(arts)]
+    assert out == expected
+    assert len({unicodedata.normalize("NFKC", i) for i in out}) == len(out)
