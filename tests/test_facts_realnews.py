@@ -302,6 +302,13 @@ def test_another_value_elsewhere_is_no_evidence_for_an_ordinary_figure() -> None
     assert [p.relation for p in got if p.kind == FactKind.NUMBER] == [Relation.ONLY_IN_A]
 
 
+def test_a_small_count_of_people_elsewhere_is_a_coincidence() -> None:
+    a = _article("a", "One man was found under the bridge. Crews worked all night.")
+    b = _article("b", "Crews searched the river bank. One man told reporters he saw the crash.")
+    got = _compare(a, "One man was found under the bridge.", b, "Crews searched the river bank.")
+    assert [p.relation for p in got if p.kind == FactKind.NUMBER] == [Relation.ONLY_IN_A]
+
+
 def test_a_toll_that_changed_is_compared_with_the_toll_stated_elsewhere() -> None:
     a = _article("a", "The floods have killed 41 people, officials said. Roads were closed.")
     b = _article("b", "The river burst its banks on Sunday. At least 58 people have died in the floods.")

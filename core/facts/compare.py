@@ -532,8 +532,13 @@ def _number_elsewhere(
     p, measure = other.passage, m.value.measure
     if not measure:
         return None
+    # A small count of people ("one man", "two people") recurs in an article for many reasons: only a
+    # figure of its own measure ("3 deaths" = "3 killed") is evidence from another passage.
+    small = m.value.nominal < R.ELSEWHERE_SMALL
     for y in whole.numbers:
         if not (y.value.measure and _outside(y, p)) or _number_score(m, y, 0.0, 0.0) is None:
+            continue
+        if small and (y.value.measure != measure or is_generic_person(measure)):
             continue
         r, why = number_relation(m.value, y.value, src_a="", src_b="")
         if r == Relation.SAME:

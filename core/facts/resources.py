@@ -369,6 +369,8 @@ PERSON_MEASURES = frozenset(
     {"soldiers", "people", "deaths", "injured", "casualties", "desertions", "prosecutions", "convictions",
      "arrests", "missing", "rescued", "evacuated", "displaced", "homeless"}
 )  # fmt: skip
+# Below this, a figure from another passage of the other article must count the same, specific thing.
+ELSEWHERE_SMALL = 10
 # Casualty tolls: figures that news updates between versions ("the death toll has risen to 154"). An
 # omitted toll is compared with the toll stated elsewhere in the other article (see compare.py).
 TOLL_MEASURES = frozenset({"deaths", "injured", "missing", "casualties"})
