@@ -316,6 +316,10 @@ def test_a_toll_that_changed_is_compared_with_the_toll_stated_elsewhere() -> Non
     (p,) = [p for p in _compare(a, pa, b, pb) if p.kind == FactKind.NUMBER]
     assert p.relation == CONF and p.b is not None and p.b.text == "At least 58 people"
     assert "41 vs 58+ deaths" in p.explanation and "another passage" in p.explanation
+    # A part of the toll ("including 9 children") is no second toll.
+    b3 = _article("b", "The river burst its banks. At least 58 people have died, including 9 children.")
+    (p,) = [p for p in _compare(a, pa, b3, "The river burst its banks.") if p.kind == FactKind.NUMBER]
+    assert p.relation == CONF and p.b is not None and p.b.text == "At least 58 people"
     # Two different tolls in the other article (a current and an earlier one): ambiguous, left alone.
     b2 = _article(
         "b", "The river burst its banks on Sunday. At least 58 people have died. Earlier, 30 people had died."

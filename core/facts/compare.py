@@ -508,9 +508,11 @@ def _outside(m: DateMention | NumberMention | QuoteMention, p: Passage) -> bool:
     return m.end <= p.start or m.start >= p.end
 
 
-def _one_toll(numbers: Iterable[NumberMention], measure: str) -> list[NumberMention]:
-    """The mentions of a casualty toll, when they all state it one way (else [])."""
-    tolls = [y for y in numbers if y.value.measure == measure]
+def _one_toll(an: Analysis, measure: str) -> list[NumberMention]:
+    """The mentions of a casualty toll in ``an``, when they all state it one way (else []). A part of
+    a toll ("672 injured, including 205 in critical condition") is no other toll."""
+    parts = _parts(an.passage.text, an.numbers)
+    tolls = [y for y, part in zip(an.numbers, parts, strict=True) if y.value.measure == measure and not part]
     for x, y in pairwise(tolls):
         if number_relation(x.value, y.value, src_a="", src_b="")[0] != Relation.SAME:
             return []
@@ -547,9 +549,9 @@ def _number_elsewhere(
         return None
     if any(y.value.measure == measure for y in other.numbers):
         return None
-    if not _one_toll(whole_mine.numbers if whole_mine else mine.numbers, measure):
+    if not _one_toll(whole_mine or mine, measure):
         return None
-    tolls = _one_toll(whole.numbers, measure)
+    tolls = _one_toll(whole, measure)
     if not tolls:
         return None
     r, why = number_relation(m.value, tolls[0].value, src_a="", src_b="")
