@@ -113,3 +113,30 @@ def test_long_sentence_is_cut_at_words() -> None:
     out = split_sentences(art, limits=Limits(max_sentence_chars=1000))
     assert all(len(s.text) <= 1000 for s in out)
     assert sum(len(s.text.split()) for s in out) == 50_000
+
+
+def test_headline_glued_to_the_next_paragraph_is_split_off_as_a_heading() -> None:
+    """A pasted page lost the break between a related-link headline and the paragraph after it."""
+    art = article(
+        "Crews will return at dawn.\n\nFerry sinks in harbour after engine fire during stormA freighter "
+        "struck the pier at 2 am on Monday."
+    )
+    out = split_sentences(art)
+    assert [s.text for s in out] == [
+        "Crews will return at dawn.",
+        "Ferry sinks in harbour after engine fire during storm",
+        "A freighter struck the pier at 2 am on Monday.",
+    ]
+    assert [s.is_heading for s in out] == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Friday, theGeological Survey reported it.",  # a lost space after a function word
+        "Follow @joeBiden or read example.com/newsStory today.",  # handles and paths
+        "McDonald sold an iPhone on eBay and YouTube.",  # names with inner capitals
+    ],
+)
+def test_inner_capitals_that_are_no_seam_stay_one_sentence(text: str) -> None:
+    assert sents(text) == [text]
