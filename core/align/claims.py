@@ -9,7 +9,7 @@ import numpy as np
 from scipy import sparse  # type: ignore[import-untyped]
 
 from core.align.groups import Grouping, LinkKeys
-from core.align.lexical import Array, normalise_rows, normalise_sparse
+from core.align.lexical import Array, normalise_rows, normalise_sparse, row_sum
 from core.align.units import Story
 from core.model import Claim, Link, Passage
 
@@ -36,6 +36,28 @@ def make_claims(grouping: Grouping, story: Story, texts: Mapping[str, str]) -> t
     return tuple(Claim(k + 1, ps) for k, ps in enumerate(raw_claims))
 
 
+def _passage_rows(ps: Sequence[Passage], rows: Sequence[Sequence[int]], story: Story) -> sparse.csr_matrix:
+    """One TF-IDF row per passage, the sum of its sentences' rows with columns ascending: the matrix
+    ``vstack([csr_matrix(lexical[r].sum(axis=0)) ...])`` built, bit for bit, from the CSR arrays (that
+    way cost 5.5 of 20 profiled seconds on 20 retellings, in scipy's per-call checks)."""
+    cols: list[Array] = []
+    vals: list[Array] = []
+    for p, r in zip(ps, rows, strict=True):
+        lexical = story.units[p.source_id].lexical
+        if list(r) == list(range(r[0], r[-1] + 1)):
+            c, v = row_sum(lexical, r[0], r[-1] + 1)
+        else:  # not contiguous: scipy's own sum (a passage's rows are contiguous; kept for safety)
+            dense = np.asarray(lexical[r].sum(axis=0)).ravel()
+            c = np.flatnonzero(dense)
+            v = dense[c]
+        order = np.argsort(c, kind="stable")
+        cols.append(c[order])
+        vals.append(v[order])
+    indptr = np.concatenate([[0], np.cumsum([len(c) for c in cols])])
+    shape = (len(ps), story.vocabulary)
+    return sparse.csr_matrix((np.concatenate(vals), np.concatenate(cols), indptr), shape=shape)
+
+
 def _claim_links(claim: Claim, story: Story, direct_margin: Mapping[int, float], key: LinkKeys) -> list[Link]:
     """Every pair of the claim's passages, with cosine and lexical similarity of the passage sums, and
     the margin of the direct link when the aligner made one."""
@@ -46,14 +68,7 @@ def _claim_links(claim: Claim, story: Story, direct_margin: Mapping[int, float],
     dense = normalise_rows(
         np.stack([story.units[p.source_id].dense[r].sum(axis=0) for p, r in zip(ps, rows, strict=True)])
     )
-    lexical = normalise_sparse(
-        sparse.vstack(
-            [
-                sparse.csr_matrix(story.units[p.source_id].lexical[r].sum(axis=0))
-                for p, r in zip(ps, rows, strict=True)
-            ]
-        ).tocsr()
-    )
+    lexical = normalise_sparse(_passage_rows(ps, rows, story))
     sims: Array = dense @ dense.T
     lexs: Array = (lexical @ lexical.T).toarray()
     links = []

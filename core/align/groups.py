@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.align.candidates import LinkTable
-from core.align.lexical import Array
+from core.align.lexical import Array, row_sum
 from core.align.units import Story
 from core.config import AlignConfig
 
@@ -25,6 +25,8 @@ class PassageVector:
     dense: Array
     lex_indices: Array
     lex_values: Array
+    sorted_indices: Array  # ``lex_indices`` ascending (a row's own order is the TF-IDF build's)
+    sorted_values: Array  # ``lex_values`` in that order
     square: float  # |dense|^2 + w * |lexical|^2 (1 + w, or less for a passage without any content word)
 
 
@@ -42,23 +44,21 @@ class PassageVectors:
         if hit is not None:
             return hit
         units, pos = self.story.units[sid], self.story.pos[sid]
-        rows = slice(pos[first], pos[last] + 1)
-        v = units.dense[rows].sum(axis=0, dtype=np.float64)
+        lo, hi = pos[first], pos[last] + 1
+        v = units.dense[lo:hi].sum(axis=0, dtype=np.float64)
         v_norm = float(np.linalg.norm(v))
-        lex = units.lexical[rows].sum(axis=0).A1 if last > first else None
-        if lex is None:
-            row = units.lexical[rows]
-            indices, values = row.indices.astype(np.intp), row.data.astype(np.float64)
-        else:
-            indices = np.flatnonzero(lex)
-            values = lex[indices].astype(np.float64)
+        indices, values = row_sum(units.lexical, lo, hi)
+        values = values.astype(np.float64)
         l_norm = float(np.linalg.norm(values))
         if l_norm > 0:
             values = values / l_norm
+        order = np.argsort(indices, kind="stable")
         pv = PassageVector(
             v / max(v_norm, 1e-9),
             indices,
             values,
+            indices[order],
+            values[order],
             (1.0 if v_norm > 0 else 0.0) + self.lexical_weight * (1.0 if l_norm > 0 else 0.0),
         )
         self.cache[key] = pv
@@ -259,8 +259,16 @@ class Groups:
 
     def _score(self, x: PassageVector, y: PassageVector) -> float:
         """One pair's score: cosine plus the weighted lexical cosine, as in pairwise scoring."""
-        _, ix, iy = np.intersect1d(x.lex_indices, y.lex_indices, assume_unique=True, return_indices=True)
-        lexical = float(x.lex_values[ix] @ y.lex_values[iy])
+        # The shared columns by binary search over the sorted indices, ascending as ``np.intersect1d``
+        # gives them (so the same sum, bit for bit) at a fifth of its cost: it sorts both arrays
+        # on every call, and this runs ~400k times on 60 retellings.
+        xi, yi = x.sorted_indices, y.sorted_indices
+        if len(xi) > len(yi):
+            x, y, xi, yi = y, x, yi, xi
+        at = np.searchsorted(yi, xi)
+        at[at == len(yi)] = 0
+        hit = yi[at] == xi
+        lexical = float(x.sorted_values[hit] @ y.sorted_values[at[hit]])
         return float(x.dense @ y.dense) + self.config.lexical_weight * lexical
 
     def _cohesive(self, base: _Stats, new: Sequence[PassageVector]) -> bool:
