@@ -27,6 +27,7 @@ class PassageVector:
     lex_values: Array
     sorted_indices: Array  # ``lex_indices`` ascending (a row's own order is the TF-IDF build's)
     sorted_values: Array  # ``lex_values`` in that order
+    probe: Array  # ``sorted_indices`` and one past the vocabulary (a search never runs off the end)
     square: float  # |dense|^2 + w * |lexical|^2 (1 + w, or less for a passage without any content word)
 
 
@@ -59,6 +60,7 @@ class PassageVectors:
             values,
             indices[order],
             values[order],
+            np.append(indices[order], self.story.vocabulary),
             (1.0 if v_norm > 0 else 0.0) + self.lexical_weight * (1.0 if l_norm > 0 else 0.0),
         )
         self.cache[key] = pv
@@ -118,7 +120,9 @@ class Groups:
         return root
 
     def _passage(self, src: str, idx: set[int]) -> PassageVector:
-        return self.vector(src, min(idx), max(idx))
+        first, last = min(idx), max(idx)
+        hit = self.vector.cache.get((src, first, last))  # ~400k look-ups on 60 retellings
+        return hit if hit is not None else self.vector(src, first, last)
 
     def _stats_of(self, root: Node) -> _Stats:
         st = self.stats.get(root)
@@ -231,9 +235,10 @@ class Groups:
         """Joins the groups of ``xs`` when every source keeps one contiguous run within a paragraph, a
         lengthened passage joins groups that agree, and newcomers are cohesive with the largest group;
         returns whether it did."""
-        roots = list(dict.fromkeys(self.find(x) for x in xs))
-        if len(roots) == 1:
+        found = [self.find(x) for x in xs]
+        if found.count(found[0]) == len(found):  # most links of a large story join one group twice
             return True
+        roots = list(dict.fromkeys(found))
         base_root = max(roots, key=lambda r: len(self.members[r]))
         changed = self._changes(roots, base_root)
         if changed is None:
@@ -262,12 +267,11 @@ class Groups:
         # The shared columns by binary search over the sorted indices, ascending as ``np.intersect1d``
         # gives them (so the same sum, bit for bit) at a fifth of its cost: it sorts both arrays
         # on every call, and this runs ~400k times on 60 retellings.
-        xi, yi = x.sorted_indices, y.sorted_indices
-        if len(xi) > len(yi):
-            x, y, xi, yi = y, x, yi, xi
-        at = np.searchsorted(yi, xi)
-        at[at == len(yi)] = 0
-        hit = yi[at] == xi
+        xi = x.sorted_indices
+        if len(xi) > len(y.sorted_indices):
+            x, y, xi = y, x, y.sorted_indices
+        at = y.probe.searchsorted(xi)
+        hit = y.probe[at] == xi
         lexical = float(x.sorted_values[hit] @ y.sorted_values[at[hit]])
         return float(x.dense @ y.dense) + self.config.lexical_weight * lexical
 
