@@ -1,7 +1,8 @@
-"""Mutation check of issue 14: plants each small, realistic bug in a temporary copy of the repository
-and runs the fast tests most likely to catch it; prints mutant / killed-by-test / survived.
+"""Mutation check: plants each small, realistic bug (issue 14's six, then four of the export and report
+code) in a temporary copy of the repository and runs the fast tests most likely to catch it; prints
+mutant / killed-by-test / survived.
 
-    python bench/mutants.py [--full] [--only NAME ...] [--list] [--keep]
+    python bench/mutants.py [--full] [--issue14] [--only NAME ...] [--list] [--keep] [--no-baseline]
 
 The copy is made from this checkout's working tree (tracked and untracked, not ignored files) into a
 temporary directory next to a link to ``../shared``; nothing is written to the checkout or any
@@ -93,7 +94,41 @@ MUTANTS: tuple[Mutant, ...] = (
         ("tests/test_facts_relations.py", "tests/test_facts_dates.py", "tests/test_facts_calendar.py"),
         'date spans sharing an edge day treated as disjoint ("1 January 2025" vs "January 2025")',
     ),
+    # Beyond issue 14: the boundaries of the export, consensus, saved-comparison and report code.
+    Mutant(
+        "consensus-half-is-majority",
+        "core/consensus.py",
+        "        if 2 * len(backers) <= n:\n",
+        "        if 2 * len(backers) < n:\n",
+        ("tests/test_consensus.py",),
+        "consensus declared with exactly half of the sources (strict majority -> half)",
+    ),
+    Mutant(
+        "saved-accepts-newer",
+        "core/saved.py",
+        "    if version > FORMAT_VERSION:\n",
+        "    if version > FORMAT_VERSION + 1:\n",
+        ("tests/test_saved.py",),
+        "a comparison.json one format version newer is read instead of refused",
+    ),
+    Mutant(
+        "report-unescaped",
+        "core/report.py",
+        "    return html.escape(str(text), quote=True)\n",
+        "    return str(text)\n",
+        ("tests/test_report.py",),
+        "the report's escaping of article text removed",
+    ),
+    Mutant(
+        "report-quotes-unescaped",
+        "core/report.py",
+        "    return html.escape(str(text), quote=True)\n",
+        "    return html.escape(str(text), quote=False)\n",
+        ("tests/test_report.py",),
+        "the report leaves quotes raw (an article text can close an attribute)",
+    ),
 )
+ISSUE_14 = tuple(m.name for m in MUTANTS[:6])
 
 
 def copy_repository(dest: Path) -> Path:
@@ -156,14 +191,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="run the whole fast suite (-x) per mutant")
     parser.add_argument("--only", nargs="*", default=None, help="names of the mutants to run")
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
+    parser.add_argument("--issue14", action="store_true", help="only the six mutants of issue 14")
     parser.add_argument("--keep", action="store_true", help="keep the temporary copy (its path is printed)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the unmutated run of the tests")
     args = parser.parse_args(argv)
 
     chosen = [m for m in MUTANTS if args.only is None or m.name in args.only]
+    if args.issue14:
+        chosen = [m for m in chosen if m.name in ISSUE_14]
     if args.list:
         for m in chosen:
-            print(f"{m.name:24} {m.path:26} {m.what}")
+            print(f"{m.name:27} {m.path:26} {m.what}")
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="newscompare-mutants-"))
     try:
@@ -174,13 +212,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"baseline: {'green' if ok else 'RED at ' + failed} ({cpu:.0f} CPU-s)", flush=True)
             if not ok:
                 return 2
-        print(f"{'mutant':24} {'result':9} {'CPU-s':>6}  killed by / note", flush=True)
+        print(f"{'mutant':27} {'result':9} {'CPU-s':>6}  killed by / note", flush=True)
         bad = 0
         for m in chosen:
             original = apply(repo, m)
             if original is None:
                 note = f"site not found exactly once in {m.path}"
-                print(f"{m.name:24} {'MISSING':9} {'':>6}  {note}", flush=True)
+                print(f"{m.name:27} {'MISSING':9} {'':>6}  {note}", flush=True)
                 bad += 1
                 continue
             start = time.monotonic()
@@ -192,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             bad += ok
             note = failed if not ok else m.what
             wall = time.monotonic() - start
-            print(f"{m.name:24} {result:9} {cpu:6.0f}  {note}  [{wall:.0f} s]", flush=True)
+            print(f"{m.name:27} {result:9} {cpu:6.0f}  {note}  [{wall:.0f} s]", flush=True)
         return 1 if bad else 0
     finally:
         if args.keep:
