@@ -294,6 +294,55 @@ def _units(cmp: Comparison, sid: str, claim_of: dict[tuple[str, int], int], alig
     return units
 
 
+def _claims_in_view(
+    cmp: Comparison, shown: Sequence[str]
+) -> tuple[dict[tuple[str, int], int], dict[int, list[str]]]:
+    """The claim of each shown sentence, and the shown sources of each claim aligned among them."""
+    carriers: dict[int, list[str]] = {}
+    for claim in cmp.claims:
+        in_view = [p.source_id for p in claim.passages if p.source_id in shown]
+        if len(in_view) >= 2:
+            carriers[claim.claim_id] = in_view
+    # A sentence in two claims sits on one row: its first claim aligned among the shown sources.
+    claim_of: dict[tuple[str, int], int] = {}
+    for claim in sorted(cmp.claims, key=lambda c: c.claim_id not in carriers):
+        for p in claim.passages:
+            for i in p.indices:
+                claim_of.setdefault((p.source_id, i), claim.claim_id)
+    return claim_of, carriers
+
+
+class _Columns:
+    """The shown sources' units in reading order, with a cursor per source past the consumed ones."""
+
+    def __init__(
+        self, cmp: Comparison, shown: list[str], claim_of: dict[tuple[str, int], int], aligned: set[int]
+    ) -> None:
+        self.shown = shown
+        self.units = {sid: _units(cmp, sid, claim_of, aligned) for sid in shown}
+        self.unit_of = {
+            (u.source_id, u.claim_id): u for sid in shown for u in self.units[sid] if u.claim_id is not None
+        }
+        self.pos = dict.fromkeys(shown, 0)
+        self.sents = {sid: cmp.sentences[sid] for sid in shown}
+
+    def heads(self) -> dict[str, _Unit]:
+        """The next unconsumed unit of every source that has one."""
+        out = {}
+        for sid in self.shown:
+            us = self.units[sid]
+            while self.pos[sid] < len(us) and us[self.pos[sid]].consumed:
+                self.pos[sid] += 1
+            if self.pos[sid] < len(us):
+                out[sid] = us[self.pos[sid]]
+        return out
+
+    def take(self, u: _Unit, *, moved: bool = False) -> Cell:
+        u.consumed = True
+        ss = self.sents[u.source_id]
+        return Cell(u.source_id, u.first, u.last, ss[u.first].start, ss[u.last].end, moved)
+
+
 def layout_rows(cmp: Comparison, sources: Sequence[str]) -> list[Row]:
     """Rows of the side-by-side view of ``sources``.
 
@@ -302,45 +351,13 @@ def layout_rows(cmp: Comparison, sources: Sequence[str]) -> list[Row]:
     different order is a passage moved next to its partners (and flagged ``moved``).
     """
     shown = [s for s in sources if s in cmp.sentences]
-    claim_of: dict[tuple[str, int], int] = {}
-    carriers: dict[int, list[str]] = {}
-    for claim in cmp.claims:
-        in_view = [p for p in claim.passages if p.source_id in shown]
-        if len(in_view) >= 2:
-            carriers[claim.claim_id] = [p.source_id for p in in_view]
-    # A sentence in two claims sits on one row: its first claim aligned among the shown sources.
-    for claim in sorted(cmp.claims, key=lambda c: c.claim_id not in carriers):
-        for p in claim.passages:
-            for i in p.indices:
-                claim_of.setdefault((p.source_id, i), claim.claim_id)
-    aligned = set(carriers)
-    units = {sid: _units(cmp, sid, claim_of, aligned) for sid in shown}
-    unit_of: dict[tuple[str, int], _Unit] = {
-        (u.source_id, u.claim_id): u for sid in shown for u in units[sid] if u.claim_id is not None
-    }
-    pos = dict.fromkeys(shown, 0)
-    sents = {sid: cmp.sentences[sid] for sid in shown}
-
-    def head(sid: str) -> _Unit | None:
-        us = units[sid]
-        while pos[sid] < len(us) and us[pos[sid]].consumed:
-            pos[sid] += 1
-        return us[pos[sid]] if pos[sid] < len(us) else None
-
-    def cell(u: _Unit, *, moved: bool = False) -> Cell:
-        ss = sents[u.source_id]
-        return Cell(u.source_id, u.first, u.last, ss[u.first].start, ss[u.last].end, moved)
-
+    claim_of, carriers = _claims_in_view(cmp, shown)
+    cols = _Columns(cmp, shown, claim_of, set(carriers))
     rows: list[Row] = []
-    while True:
-        heads = {sid: h for sid in shown if (h := head(sid)) is not None}
-        if not heads:
-            break
+    while heads := cols.heads():
         solo = {sid: h for sid, h in heads.items() if h.claim_id is None}
-        if solo:
-            for h in solo.values():
-                h.consumed = True
-            rows.append(Row(len(rows), None, {sid: cell(h) for sid, h in solo.items()}))
+        if solo:  # unaligned text first, where it stands in each source
+            rows.append(Row(len(rows), None, {sid: cols.take(h) for sid, h in solo.items()}))
             continue
         # The claim that is next in the most sources; ties go to the leftmost source's next claim.
         votes: dict[int, int] = defaultdict(int)
@@ -350,11 +367,9 @@ def layout_rows(cmp: Comparison, sources: Sequence[str]) -> list[Row]:
         chosen = max(votes, key=lambda cid: votes[cid])
         row_cells: dict[str, Cell] = {}
         for t in carriers[chosen]:
-            u = unit_of.get((t, chosen))
-            if u is None or u.consumed:
-                continue
-            row_cells[t] = cell(u, moved=heads.get(t) is not u)
-            u.consumed = True
+            u = cols.unit_of.get((t, chosen))
+            if u is not None and not u.consumed:
+                row_cells[t] = cols.take(u, moved=heads.get(t) is not u)
         rows.append(Row(len(rows), chosen, {sid: row_cells[sid] for sid in shown if sid in row_cells}))
     return rows
 
