@@ -136,8 +136,10 @@ def run(repo: Path, files: list[Path], backend: str, clicks: bool) -> list[tuple
             uploader = page.locator('[data-testid="stFileUploader"]', has_text="Article files")
             uploader.locator('input[type="file"]').first.set_input_files([str(f) for f in files])
             page.wait_for_timeout(3000)
-            # the form's submit button (the uploader has its own "Add files" button too)
-            page.locator('[data-testid="stFormSubmitButton"] button', has_text="Add files").first.click()
+            # Older Sources pages added uploads with a form's "Add files" button; now they are added at once.
+            submit = page.locator('[data-testid="stFormSubmitButton"] button', has_text="Add files")
+            if submit.count():
+                submit.first.click()
             page.get_by_text(f"Loaded sources ({len(files)})").first.wait_for(timeout=300_000)
             idle(page)
             step(f"{len(files)} sources uploaded")
