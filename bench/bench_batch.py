@@ -14,7 +14,9 @@ On a shared 2-core machine wall times are noisy; CPU seconds are the steadier fi
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -29,9 +31,17 @@ if str(REPO_ROOT) not in sys.path:
 
 def run(stories: list, settings: object, workers: int, out: Path) -> dict[str, float]:
     from core.batch import run_batch
+    from core.batch.engine import Progress
 
     t0 = time.perf_counter()
-    result = run_batch(stories, str(out), settings, engine="dask", workers=workers)  # type: ignore[arg-type]
+    result = run_batch(
+        stories,
+        str(out),
+        settings,  # type: ignore[arg-type]
+        engine="dask",
+        workers=workers,
+        on_result=Progress(len(stories)),
+    )
     wall = time.perf_counter() - t0
     done = [s for s in result.summaries if s["status"] == "ok"]
     cpu = [s["cpu_seconds"] for s in done]
@@ -62,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--max-stories", type=int, default=0, help="only the first N stories (0: all)")
     parser.add_argument("--no-cluster", action="store_true", help="skip the clustering scores")
+    parser.add_argument("--keep", type=Path, help="write the runs under this folder and keep them")
     args = parser.parse_args(argv)
     if not ECB_DOCS.exists():
         print("../shared/eval/ecbplus is absent: nothing to measure")
@@ -75,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     cores = len(os.sched_getaffinity(0))
     parquet = {}
-    with tempfile.TemporaryDirectory(prefix="bench-batch-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="bench-batch-") as temporary:
+        scratch = args.keep or Path(temporary)
         print(
             f"{'workers':>7} {'threads':>7} {'wall s':>7} {'ok':>4} {'err':>4} {'fail':>4} "
             f"{'CPU s/story med':>15} {'mean':>6} {'max':>6} {'CPU s total':>11} {'peak RSS/worker MB':>19}"
@@ -83,7 +95,9 @@ def main(argv: list[str] | None = None) -> int:
         for workers in args.workers:
             threads = 1  # core.embed's policy: one compute thread per worker; more workers use more cores
             settings = Settings(backend=args.backend, threads=threads)
-            out = Path(scratch) / f"w{workers}"
+            out = scratch / f"w{workers}"
+            if out.exists():
+                shutil.rmtree(out)  # a fresh folder: nothing resumed
             r = run(stories, settings, workers, out)
             parquet[workers] = (out / "alignments.parquet").read_bytes() + (
                 out / "divergences.parquet"
@@ -93,10 +107,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"{r['cpu_median']:>15.2f} {r['cpu_mean']:>6.2f} {r['cpu_max']:>6.1f} "
                 f"{r['cpu_total']:>11.1f} {r['rss_min']:>8.0f}-{r['rss_max']:<8.0f}"
             )
-    if len(set(parquet.values())) == 1:
-        print("combined Parquet: byte-identical across worker counts")
-    else:
-        print("combined Parquet: DIFFERS across worker counts")
+    for workers, data in parquet.items():
+        print(f"combined Parquet with {workers} worker(s): sha256 {hashlib.sha256(data).hexdigest()[:16]}")
+    if len(parquet) > 1:
+        same = len(set(parquet.values())) == 1
+        print(f"combined Parquet: {'byte-identical' if same else 'DIFFERS'} across worker counts")
     if not args.no_cluster:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from eval_cluster import evaluate

@@ -33,6 +33,9 @@ class AlignConfig:
         second_residual: A sentence already in one claim group joins a second one when the part of its
             embedding that its first group does not explain points towards the second group's centre
             at least this much (cosine); it states both claims. Above 1: no second memberships.
+        bridge_ratio: A passage joining a group through a link must agree with the group's other members
+            (mean score) at least this fraction of its score with its link partner; below it, it shares
+            with the partner only what the others lack (the partner states two claims: a bridge). 0: off.
     """
 
     min_similarity: float = 0.40
@@ -50,6 +53,7 @@ class AlignConfig:
     cohesion_cap: float = 0.95
     max_group_sentences: int = 3
     second_residual: float = 0.40
+    bridge_ratio: float = 0.70
 
 
 @dataclass(frozen=True, slots=True)

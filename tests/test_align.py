@@ -103,7 +103,7 @@ def test_cohesion_keeps_a_passage_merely_topical_to_the_group_out(ab: float, ac:
     assert ("c", 0) in {(u.source_id, u.first) for u in res.unique}
     # Control: without the cohesion rule the b~c link pulls c in (so the link exists, and only
     # cohesion keeps c out above).
-    off = AlignConfig(lexical_weight=0.0, min_cohesion=-1.0, cohesion_gap=2.0)
+    off = AlignConfig(lexical_weight=0.0, min_cohesion=-1.0, cohesion_gap=2.0, bridge_ratio=0.0)
     res = align_sources(sentences, vectors, texts=texts, config=off)
     assert [c.sources for c in res.claims] == [("a", "b", "c")]
 

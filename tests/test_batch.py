@@ -314,3 +314,31 @@ def test_biggest_stories_start_first(tmp_path: Path) -> None:
     sizes = {s.name: s.size for s in stories}
     assert order == sorted(sizes, key=lambda name: -sizes[name])
     assert order[0] == "s1-all"
+
+
+def test_empty_story_table_does_not_break_the_combined_parquet(tmp_path: Path) -> None:
+    """Regression: pandas writes an empty table's text columns as ``double``; combining it with stories
+    that have rows raised "Field source_a has incompatible types: large_string vs double" (ECB+)."""
+    from core.batch.run import combine_parts
+    from core.batch.work import parquet_bytes
+
+    store = OutputStore(str(tmp_path / "out"))
+    store.prepare()
+    frames = {
+        "a": pd.DataFrame({"source_a": ["x", "y"], "start_a": [0, 5], "note": [None, None]}),
+        "b": pd.DataFrame(
+            {"source_a": pd.Series([], dtype="float64"), "start_a": pd.Series([], dtype="float64")}
+        ),
+        "c": pd.DataFrame({"source_a": [float("nan")], "start_a": [7], "note": ["kept"]}),
+    }
+    for folder, frame in frames.items():
+        (tmp_path / "out" / "stories" / folder).mkdir(parents=True)
+        (tmp_path / "out" / "stories" / folder / "alignments.parquet").write_bytes(parquet_bytes(frame))
+    summaries = [{"story": f"story {f}", "folder": f, "status": "ok"} for f in frames]
+    assert combine_parts(store, summaries, "alignments") == 3
+    combined = pd.read_parquet(tmp_path / "out" / "alignments.parquet", dtype_backend="numpy_nullable")
+    assert list(combined.columns) == ["story", "source_a", "start_a", "note"]
+    assert combined["source_a"].tolist() == ["x", "y", pd.NA]
+    assert combined["start_a"].tolist() == [0, 5, 7] and str(combined["start_a"].dtype) == "Int64"
+    assert combined["note"].tolist() == [pd.NA, pd.NA, "kept"]
+    assert combined["story"].tolist() == ["story a", "story a", "story c"]

@@ -197,6 +197,32 @@ class Groups:
         floor = max(self.config.min_cohesion, min(ref, self.config.cohesion_cap) - self.config.cohesion_gap)
         return float(np.mean(scores)) >= floor
 
+    def _not_a_bridge(self, xs: Sequence[Node], base_root: Node, changed: dict[str, set[int]]) -> bool:
+        """Whether the newcomers agree with the base group's members other than their link partner.
+
+        Average linkage counts the partner too, and a newcomer agrees with its partner by construction
+        (that is the link). When the partner states two claims ("5,000 injured and dozens missing"),
+        a newcomer matching its second claim ("60 missing") agrees with the partner far better than
+        with the members that share the partner's first claim ("120 in critical condition"): the mean
+        score against those others falls below ``bridge_ratio`` x the score against the partner. Then
+        the union is refused; the newcomer keeps its own group, which the partner may join as a second
+        membership (``members.py``). A claim retold in full by every member passes: the others then
+        agree with the newcomer nearly as well as the partner does (on the development set, sound joins
+        kept at least 0.72 of the partner's score, bridged ones 0.59-0.67)."""
+        ratio = self.config.bridge_ratio
+        base = self.members[base_root]
+        if ratio <= 0 or len(base) < 2:
+            return True
+        touched = {src for src, _ in xs}
+        new = [self._passage(src, idx) for src, idx in changed.items() if src not in base]
+        partners = [self._passage(src, idx) for src, idx in base.items() if src in touched]
+        others = [self._passage(src, idx) for src, idx in base.items() if src not in touched]
+        if not new or not partners or not others:
+            return True
+        with_partner = float(np.mean([self._score(x, y) for x in new for y in partners]))
+        with_others = float(np.mean([self._score(x, y) for x in new for y in others]))
+        return with_others >= ratio * with_partner
+
     def _inner(self, root: Node) -> float:
         st = self._stats_of(root)
         return st.pair_total(self.config.lexical_weight) / (st.count * (st.count - 1) / 2.0)
@@ -213,6 +239,8 @@ class Groups:
         if changed is None:
             return False
         if not self._lengthening_ok(roots):
+            return False
+        if not self._not_a_bridge(xs, base_root, changed):
             return False
         cohesive, merged = self._merged_stats(base_root, changed)
         if not cohesive:
@@ -285,6 +313,7 @@ def group_links(table: LinkTable, story: Story, config: AlignConfig) -> Grouping
     groups = Groups(story, PassageVectors(story, config.lexical_weight), config)
     key = LinkKeys(story)
     direct_margin: dict[int, float] = {}
+    refused: list[tuple[Node, Node, float]] = []  # (sentence, partner, margin) of refused 1-1 links
     floats, ints = table.floats, table.ints
     ranked = np.lexsort((ints[:, 2], ints[:, 0], -floats[:, 0]))
     for start in range(0, len(ranked), 8192):
@@ -300,4 +329,105 @@ def group_links(table: LinkTable, story: Story, config: AlignConfig) -> Grouping
                 a = (ua.sentences[a_first].index, ua.sentences[a_last].index)
                 b = (ub.sentences[b_first].index, ub.sentences[b_last].index)
                 direct_margin[key(ai, a, bi, b)] = margin
-    return Grouping(groups.components(), direct_margin)
+            elif a_first == a_last and b_first == b_last:
+                # Kept only when the refusal may be a seat taken (see ``_reseat``).
+                for y, x in ((nodes[0], nodes[1]), (nodes[1], nodes[0])):
+                    if len(groups.members[groups.find(y)]) == 1 and y[0] in groups.members[groups.find(x)]:
+                        refused.append((y, x, margin))
+    found = groups.components()
+    _reseat(found, refused, groups, table, story, direct_margin)
+    return Grouping(found, direct_margin)
+
+
+def _links_of(
+    table: LinkTable, story: Story, lone: Sequence[Node], where: dict[Node, int]
+) -> dict[Node, set[Node]]:
+    """Partners of every link (accepted or not) of the given lone sentences and of the group members
+    of their sources: the only links ``_reseat`` counts (one pass over the table, not all links kept)."""
+    sources = {n[0] for n in lone}
+    wanted = set(lone) | {n for n in where if n[0] in sources}
+    out: dict[Node, set[Node]] = {}
+    for ai, bi, a_first, a_last, b_first, b_last in table.ints.tolist():
+        sa, sb = story.order[ai], story.order[bi]
+        if sa not in sources and sb not in sources:
+            continue
+        ua, ub = story.units[sa], story.units[sb]
+        nodes = [(sa, ua.sentences[i].index) for i in range(a_first, a_last + 1)]
+        nodes += [(sb, ub.sentences[j].index) for j in range(b_first, b_last + 1)]
+        for x in nodes:
+            if x in wanted:
+                out.setdefault(x, set()).update(y for y in nodes if y[0] != x[0])
+    return out
+
+
+def _reseat(  # noqa: PLR0917 - the grouping's state, named
+    found: list[dict[str, set[int]]],
+    refused: Sequence[tuple[Node, Node, float]],
+    groups: Groups,
+    table: LinkTable,
+    story: Story,
+    direct_margin: dict[int, float],
+) -> None:
+    """Gives each group the passage of a source that agrees with it best.
+
+    Groups grow strongest link first and hold one passage per source, so the first of a source's
+    sentences to link into a group takes the place, even when a later one agrees with the group as a
+    whole far better (on the development set an injury count sat in a death-toll group of four outlets,
+    and the source's own toll sentence, linked directly to all four, was refused). For each one-to-one
+    link refused because its sentence ``y``'s source already held a passage in the partner's group, ``y``
+    (in no group of two or more sources) replaces that passage when the pairwise linker linked it to
+    more of the group's other sources than the passage (each source pair decided on its own: a vote)
+    and its mean score against them is higher too. The replaced passage becomes unique. Mutates
+    ``found`` and records the seated sentence's refused links into the group as direct."""
+    where: dict[Node, int] = {}
+    for k, members in enumerate(found):
+        if len(members) >= 2:
+            for sid, idx in members.items():
+                for i in idx:
+                    where[(sid, i)] = k
+    order = {sid: n for n, sid in enumerate(story.order)}
+    key = LinkKeys(story)
+    candidates = [
+        (y, x, m) for y, x, m in refused if x in where and y not in where and y[0] in found[where[x]]
+    ]
+    if not candidates:
+        return
+    linked = _links_of(table, story, [y for y, _, _ in candidates], where)
+    for y, x, margin in candidates:
+        g = where.get(x)
+        if g is not None and where.get(y) == g:  # y was seated through another link: this one is direct too
+            _record(direct_margin, key, order, (y[0], {y[1]}), (x[0], found[g][x[0]]), margin)
+        if g is None or y in where or y[0] not in found[g]:
+            continue
+        src, members = y[0], found[g]
+        current = members[src]
+
+        def votes(nodes: list[Node], members: dict[str, set[int]] = members) -> int:
+            return len({p[0] for n in nodes for p in linked.get(n, ()) if p[1] in members.get(p[0], ())})
+
+        if votes([y]) <= votes([(src, i) for i in current]):
+            continue
+        others = [groups._passage(s, idx) for s, idx in members.items() if s != src]
+        now = float(np.mean([groups._score(groups._passage(src, current), o) for o in others]))
+        new = float(np.mean([groups._score(groups._passage(src, {y[1]}), o) for o in others]))
+        if new <= now:
+            continue
+        for i in current:
+            where.pop((src, i), None)
+            found.append({src: {i}})
+        members[src] = {y[1]}
+        where[y] = g
+        _record(direct_margin, key, order, (y[0], {y[1]}), (x[0], members[x[0]]), margin)
+
+
+def _record(  # noqa: PLR0917 - a link's parts, named
+    direct_margin: dict[int, float],
+    key: LinkKeys,
+    order: dict[str, int],
+    one: tuple[str, set[int]],
+    other: tuple[str, set[int]],
+    margin: float,
+) -> None:
+    """Records the link between two passages (source, sentence indices) as direct, with its margin."""
+    (sa, ia), (sb, ib) = sorted((one, other), key=lambda p: order[p[0]])
+    direct_margin[key(order[sa], (min(ia), max(ia)), order[sb], (min(ib), max(ib)))] = margin

@@ -160,9 +160,14 @@ def add_second_memberships(grouping: Grouping, story: Story, config: AlignConfig
         if sid in grouping.groups[k] or len(member_of[(sid, i)]) >= 2:
             continue
         partner, margin = _direct_link(by_index[k], sid, i, story, config)
+        idx = by_index[k].members[partner]
+        first = member_of[(sid, i)][0]
+        if any(first in member_of.get((partner, j), ()) for j in idx):
+            # The partner shares the sentence's first group (it joined that group as its own second
+            # claim): their agreement is that claim, not evidence for this one.
+            continue
         grouping.groups[k][sid] = {i}
         member_of[(sid, i)].append(k)
-        idx = by_index[k].members[partner]
         mine, theirs = (i, i), (min(idx), max(idx))
         if order[sid] < order[partner]:
             grouping.direct_margin[key(order[sid], mine, order[partner], theirs)] = margin

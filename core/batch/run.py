@@ -134,18 +134,7 @@ def combine_parts(store: OutputStore, summaries: Sequence[dict[str, Any]], name:
         for s in summaries
         if s["status"] == "ok"
     ]
-    schemas = []
-    for _, path in parts:
-        with store.open_read(path) as fh:
-            schemas.append(pq.ParquetFile(fh).schema_arrow)
-    if schemas:
-        unified = pa.unify_schemas(schemas, promote_options="permissive")
-        # A column that is empty in every story has no type; text is what it would hold.
-        unified = pa.schema(
-            [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in unified]
-        )
-    else:
-        unified = pa.schema([])
+    unified = _combined_schema(store, [path for _, path in parts])
     schema = pa.schema([pa.field("story", pa.string()), *unified])
     rows = 0
     with store.open_write(f"{name}.parquet") as sink, pq.ParquetWriter(sink, schema) as writer:
@@ -156,10 +145,48 @@ def combine_parts(store: OutputStore, summaries: Sequence[dict[str, Any]], name:
                 continue
             columns = [pa.array([story] * table.num_rows, pa.string())]
             for f in unified:
-                column = (
-                    table.column(f.name) if f.name in table.column_names else pa.nulls(table.num_rows, f.type)
-                )
-                columns.append(column.cast(f.type))
+                column = table.column(f.name) if f.name in table.column_names else None
+                if column is None or column.null_count == len(column):
+                    columns.append(pa.nulls(table.num_rows, f.type))
+                else:
+                    columns.append(column.cast(f.type))
             writer.write_table(pa.Table.from_arrays(columns, schema=schema))
             rows += table.num_rows
     return rows
+
+
+def _combined_schema(store: OutputStore, paths: Sequence[str]) -> Any:
+    """The columns of a combined table, in order of first appearance, each with the type its values have.
+
+    Only columns that hold a value decide a type: pandas writes an empty table's text columns as
+    ``double`` (and an all-empty column as ``double`` or ``null``), which must not clash with the
+    ``string`` of stories that have rows (regression: "Field source_a has incompatible types:
+    large_string vs double" on ECB+ stories with no alignment). A column with no value anywhere is text;
+    two stories whose values truly disagree in type (numbers and text) meet as text.
+    """
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    order: list[str] = []
+    typed: dict[str, list[Any]] = {}
+    for path in paths:
+        with store.open_read(path) as fh:
+            table = pq.read_table(fh)
+        for column_name, column in zip(table.column_names, table.columns, strict=True):
+            if column_name not in typed:
+                order.append(column_name)
+                typed[column_name] = []
+            if len(column) and column.null_count < len(column):
+                typed[column_name].append(column.type)
+    fields = []
+    for column_name in order:
+        types = [t for t in dict.fromkeys(typed[column_name]) if not pa.types.is_null(t)]
+        try:
+            merged = pa.unify_schemas(
+                [pa.schema([pa.field(column_name, t)]) for t in types], promote_options="permissive"
+            )
+            kind = merged.field(column_name).type if types else pa.string()
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            kind = pa.large_string()
+        fields.append(pa.field(column_name, kind))
+    return fields
