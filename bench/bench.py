@@ -21,9 +21,18 @@ Workloads (a data workload is skipped when its folder is absent), in this order:
 * ``ecbplus``: ``../shared/eval/ecbplus/docs.jsonl``, the 86 sub-topics compared group by group;
 * ``synthetic``: one generated story of 200 sources (demo + ECB+ sentences, dropped, reworded, shuffled).
 
+``--scale`` (issue 16) instead measures ONE comparison per row, each in a fresh process, on the default ONNX
+backend: 2/20/100/200 ECB+ documents (sub-topic after sub-topic) and 2/20/100/200 synthetic retellings of one
+story (``--quick``: 2/10/30). It prints CPU-seconds (``time.process_time``, all threads) per stage (embed,
+align, facts, whole), whole/embed, peak RSS (VmHWM, models included) and the growth exponent of each stage
+(least squares on log-log), then the process's first compare of the seeds against a bare encode of the same
+sentences, as the CLI pays it (spaCy loads meanwhile) and as the app server does (loaded at start), for each
+``--threads`` count (NEWSCOMPARE_THREADS: onnxruntime intra-op and BLAS).
+
 Run from the repo root; asserts nothing:
 
     python bench/bench.py [--backend onnx torch] [--quick] [--workloads seeds demo] [--sources 200]
+    python bench/bench.py --scale [--quick] [--threads 1 2]
 """
 
 from __future__ import annotations
@@ -31,6 +40,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import itertools
 import json
 import os
 import pstats
@@ -646,6 +656,233 @@ def run_backend(
     return res
 
 
+# --------------------------------------------------------------------------------------------- --scale
+
+SCALE_SIZES = (2, 20, 100, 200)
+QUICK_SCALE_SIZES = (2, 10, 30)
+SCALE_FAMILIES = ("ecb", "retell")
+
+
+def scale_articles(family: str, n: int) -> list:
+    """``n`` sources in ONE comparison: the first ``n`` ECB+ documents, sub-topic after sub-topic (so 2 are
+    one story, 200 are about twenty), or one story retold by ``n`` synthetic sources (``synthetic_story``)."""
+    from core.ingest import IngestError, article_from_text
+
+    if family == "retell":
+        return load_synthetic(n).groups[0]
+    by_sub: dict[str, list[dict]] = {}
+    for doc in read_ecb_docs():
+        by_sub.setdefault(doc["subtopic"], []).append(doc)
+    arts = []
+    for doc in itertools.chain.from_iterable(by_sub.values()):
+        try:
+            arts.append(article_from_text(doc["doc_id"], doc["text"], origin="ecbplus"))
+        except IngestError:
+            continue
+        if len(arts) == n:
+            break
+    return arts
+
+
+def _cpu_compare(articles: Sequence, embedder, limits) -> tuple[dict[str, float], float, object]:
+    """``compare`` with CPU-seconds per stage (``time.process_time``, every thread of the process),
+    read at the stage changes ``compare`` reports through ``progress``; returns (stages, wall, comparison)."""
+    from core.pipeline import compare
+
+    marks: dict[str, float] = {}
+
+    def progress(stage: str, _frac: float) -> None:
+        marks.setdefault(stage, time.process_time())
+
+    c0, w0 = time.process_time(), time.perf_counter()
+    cmp = compare(articles, embedder, limits=limits, with_facts=True, progress=progress)
+    wall = time.perf_counter() - w0
+    end = time.process_time()
+    order = ["embed", "align", "facts", "done"]
+    stages = {"segment": marks.get("embed", end) - c0}
+    for a, b in itertools.pairwise(order):
+        stages[a] = marks.get(b, end) - marks.get(a, end)
+    stages["whole"] = end - c0
+    return stages, wall, cmp
+
+
+def _scale_worker(spec: str) -> dict:
+    """One measurement in this fresh process: ``family:n`` (the model and spaCy loaded first, so the stages
+    hold only the comparison) or ``first`` (the seeds compared first thing, then a bare encode)."""
+    from core.config import Limits
+    from core.embed import DEFAULT_BACKEND, CachingEmbedder, load_embedder
+
+    c0 = time.process_time()
+    inner = load_embedder(DEFAULT_BACKEND)
+    load_cpu = time.process_time() - c0
+    big = Limits(max_sources=100_000, max_total_chars=100_000_000)
+    if spec.startswith("first"):
+        return _first_compare(inner, load_cpu, big, preload=spec == "first:app")
+    from core.facts.names import get_nlp
+
+    get_nlp()  # the app and the CLI load it beside the embedding; here it stays out of the stages
+    family, n = spec.split(":")
+    articles = scale_articles(family, int(n))
+    texts = pipeline_texts([articles], big)
+    reset_hwm()
+    stages, wall, cmp = _cpu_compare(articles, CachingEmbedder(inner), big)
+    hwm = hwm_mb()
+    b0 = time.process_time()
+    bare_encode(inner, texts)
+    return {
+        "spec": spec,
+        "sources": len(articles),
+        "sentences": sum(len(v) for v in cmp.sentences.values()),
+        "embedded": sum(len(t) for t in texts),
+        "stages": stages,
+        "wall": wall,
+        "bare": time.process_time() - b0,
+        "claims": len(cmp.claims),
+        "links": len(cmp.links),
+        "facts": len(cmp.facts),
+        "hwm_mb": hwm,
+        "torch": "torch" in sys.modules,
+    }
+
+
+def _first_compare(inner, load_cpu: float, limits, *, preload: bool) -> dict:
+    """The process's first compare of the seeds, a bare encode of exactly the texts it embedded, then a
+    second cold compare (fresh vector cache).
+
+    ``preload`` False is the command line: spaCy loads in its thread while the sentences embed, so its
+    import and load count in the first compare. True is the app server: the model's warm-up encode and spaCy
+    were loaded in the background at start (``ui.compute``), before any visitor's comparison.
+    """
+    from core.embed import CachingEmbedder
+
+    if preload:
+        from core.facts.names import get_nlp
+
+        c0 = time.process_time()
+        inner.encode(["A first sentence warms the model up."])
+        get_nlp()
+        load_cpu += time.process_time() - c0
+    seeds = load_seeds()
+    articles = seeds.groups[0] if seeds else load_demo().groups[0]
+    texts = pipeline_texts([articles], limits)
+    first, first_wall, _ = _cpu_compare(articles, CachingEmbedder(inner), limits)
+    bares = []
+    for _ in range(3):
+        b0 = time.process_time()
+        bare_encode(inner, texts)
+        bares.append(time.process_time() - b0)
+    second, second_wall, cmp = _cpu_compare(articles, CachingEmbedder(inner), limits)
+    return {
+        "spec": "first:app" if preload else "first:cli",
+        "workload": "seeds" if seeds else "demo",
+        "sources": len(articles),
+        "embedded": sum(len(t) for t in texts),
+        "load_cpu": load_cpu,
+        "first": first,
+        "first_wall": first_wall,
+        "second": second,
+        "second_wall": second_wall,
+        "bare": statistics.median(bares),
+        "claims": len(cmp.claims),
+        "facts": len(cmp.facts),
+        "hwm_mb": hwm_mb(),
+        "torch": "torch" in sys.modules,
+    }
+
+
+def _run_worker(spec: str, threads: int, log: Callable[[str], None]) -> dict | None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.json"
+        cmd = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--scale-worker",
+            spec,
+            "--worker-out",
+            str(out),
+        ]
+        env = {**os.environ, "NEWSCOMPARE_THREADS": str(threads)}
+        log(f"[scale] {spec} ({threads} thread(s)) ...")
+        proc = subprocess.run(cmd, cwd=REPO_ROOT, env=env, check=False)
+        if proc.returncode != 0 or not out.is_file():
+            log(f"[scale] {spec}: worker failed (exit {proc.returncode})")
+            return None
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def growth_exponent(xs: Sequence[float], ys: Sequence[float]) -> float:
+    """Least-squares slope of log(y) on log(x): cost ~ x^k."""
+    import numpy as np
+
+    pts = [(x, y) for x, y in zip(xs, ys, strict=True) if x > 0 and y > 0]
+    if len(pts) < 2:
+        return float("nan")
+    lx, ly = np.log([p[0] for p in pts]), np.log([p[1] for p in pts])
+    return float(np.polyfit(lx, ly, 1)[0])
+
+
+SCALE_STAGES = ("embed", "align", "facts", "whole")
+SCALE_HEADERS = (
+    "workload", "sources", "sentences", *SCALE_STAGES, "whole/embed", "align/embed", "peak RSS MB", "claims",
+    "facts", "torch",
+)  # fmt: skip
+FIRST_HEADERS = (
+    "process", "threads", "model load", "1st compare", "1st wall s", "2nd compare", "2nd wall s",
+    "bare encode", "1st/bare", "(load+1st)/bare", "2nd/bare", "peak RSS MB", "torch",
+)  # fmt: skip
+
+
+def _scale_row(r: dict) -> list[object]:
+    st = r["stages"]
+    return [
+        r["spec"].split(":")[0], r["sources"], r["sentences"], *(st[s] for s in SCALE_STAGES),
+        st["whole"] / st["embed"], st["align"] / st["embed"], r["hwm_mb"], r["claims"], r["facts"],
+        "yes" if r["torch"] else "no",
+    ]  # fmt: skip
+
+
+def _first_row(threads: int, r: dict) -> list[object]:
+    first, second, bare = r["first"]["whole"], r["second"]["whole"], r["bare"]
+    return [
+        r["spec"].split(":")[1], threads, r["load_cpu"], first, r["first_wall"], second, r["second_wall"],
+        bare, first / bare, (first + r["load_cpu"]) / bare, second / bare, r["hwm_mb"],
+        "yes" if r["torch"] else "no",
+    ]  # fmt: skip
+
+
+def _exponent_rows(rows: Sequence[dict], families: Sequence[str]) -> list[list[object]]:
+    out: list[list[object]] = []
+    for family in families:
+        fam = [r for r in rows if r["spec"].startswith(family + ":")]
+        for axis in ("sources", "sentences"):
+            xs = [r[axis] for r in fam]
+            ks = [growth_exponent(xs, [r["stages"][s] for r in fam]) for s in SCALE_STAGES]
+            out.append([family, f"vs {axis}", *ks])
+    return out
+
+
+def run_scale(*, quick: bool, threads: Sequence[int], log: Callable[[str], None]) -> None:
+    """``--scale``: CPU-seconds per stage from 2 to 200 sources, growth exponents, the first compare."""
+    sizes = QUICK_SCALE_SIZES if quick else SCALE_SIZES
+    families = [f for f in SCALE_FAMILIES if f != "ecb" or ECB_DOCS.is_file()]
+    rows = [r for f in families for n in sizes if (r := _run_worker(f"{f}:{n}", threads[0], log)) is not None]
+    print(f"\n=== --scale: CPU-s per stage, one comparison per row, backend onnx, {threads[0]} thread(s)")
+    print(table(SCALE_HEADERS, [_scale_row(r) for r in rows]))
+    print("\ngrowth exponent k (CPU ~ size^k, least squares on log-log over all sizes)")
+    print(table(["workload", "axis", *SCALE_STAGES], _exponent_rows(rows, families)))
+    print(
+        "\n=== the process's first compare of the seeds, CPU-s. cli: spaCy loads in a thread while the "
+        "sentences embed (counted in the 1st compare); app: model warm-up and spaCy loaded at server start "
+        "(counted in 'model load')"
+    )
+    specs = [(n, kind) for kind in ("cli", "app") for n in threads]
+    firsts = [(n, r) for n, kind in specs if (r := _run_worker(f"first:{kind}", n, log)) is not None]
+    print(table(FIRST_HEADERS, [_first_row(n, r) for n, r in firsts]))
+    print(
+        "targets (issue 16): 1st compare <= 2x a bare encode; whole/embed <= 1.15 seeds, <= 1.3 at 200 ECB+"
+    )
+
+
 def main() -> int:
     from core.embed import BACKENDS, DEFAULT_BACKEND  # cheap, but kept out of the timed imports
 
@@ -665,12 +902,28 @@ def main() -> int:
     parser.add_argument(
         "--in-process", action="store_true", help="run all backends in this process (RSS/imports then mix)"
     )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="CPU per stage for 2/20/100/200 sources, exponents, first compare",
+    )
+    parser.add_argument(
+        "--threads", type=int, nargs="+", default=[1], help="--scale: thread counts for the first compare"
+    )
+    parser.add_argument("--scale-worker", help=argparse.SUPPRESS)
     parser.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.chdir(REPO_ROOT)
 
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
+
+    if args.scale_worker:
+        args.worker_out.write_text(json.dumps(_scale_worker(args.scale_worker)), encoding="utf-8")
+        return 0
+    if args.scale:
+        run_scale(quick=args.quick, threads=args.threads, log=log)
+        return 0
 
     kwargs = {
         "quick": args.quick,

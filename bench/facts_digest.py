@@ -77,17 +77,19 @@ def snapshot(folder: Path) -> None:
 
 
 def _clear_caches() -> None:
+    """Every cache of ``core.facts`` (NER results, analyses, normalised names, ...): what a fresh
+    process pays; spaCy itself stays loaded."""
     from core.facts import names
 
     cache = getattr(names, "_NER_CACHE", None)
     if cache is not None:
         cache.clear()
-    for fn in ("analyse", "_analyse"):
-        for mod in ("core.facts.compare", "core.facts.extract"):
-            m = sys.modules.get(mod)
-            f = getattr(m, fn, None) if m else None
-            if f is not None and hasattr(f, "cache_clear"):
-                f.cache_clear()
+    for mod_name, mod in list(sys.modules.items()):
+        if not mod_name.startswith("core.facts") or mod is None:
+            continue
+        for fn in list(vars(mod).values()):
+            if callable(fn) and hasattr(fn, "cache_clear") and getattr(fn, "__module__", "") == mod_name:
+                fn.cache_clear()
 
 
 def digest(folder: Path, *, repeat: int, dump: Path | None) -> None:

@@ -503,3 +503,40 @@ def test_default_backend_path_imports_no_torch() -> None:
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["claims"] > 0
     assert report["heavy"] == []
+
+
+@pytest.mark.slow
+def test_cli_compare_on_the_default_backend_never_imports_torch(tmp_path: Path) -> None:
+    """Issue 16 item 3: a whole CLI compare on the default backend, facts included (spaCy's NER runs), leaves
+    torch out of the process. It cost 2.4 CPU-s and ~190 MB per process: sentence-transformers imports it, and
+    so does spaCy's ``thinc.compat`` whenever torch is installed (``core.facts.names`` refuses it there)."""
+    stories = {
+        "herald.txt": "Mayor Anna Berg said on Monday that the Riverside bridge will close for 14 weeks. "
+        "Repairs will cost 3.2 million euros, the city council said.\n\n"
+        "Traffic will be diverted through Old Mill Road, according to police chief Tomas Lind.",
+        "courier.txt": "The Riverside bridge will be shut for 12 weeks from Monday, "
+        "Mayor Anna Berg announced. "
+        "The city council put the cost of the repairs at 3.5 million euros.\n\n"
+        "Buses will run a reduced timetable while the bridge is closed.",
+    }
+    for name, text in stories.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    code = (
+        "import sys, json\n"
+        "from core.__main__ import main\n"
+        f"code = main(['compare', {str(tmp_path / 'herald.txt')!r}, {str(tmp_path / 'courier.txt')!r}, "
+        f"'--out', {str(out)!r}])\n"
+        "heavy = ('torch', 'transformers', 'sentence_transformers')\n"
+        "print(json.dumps({'code': code, 'spacy': 'spacy' in sys.modules,"
+        " 'heavy': [m for m in heavy if m in sys.modules]}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=False, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["code"] == 0
+    assert (out / "divergences.csv").read_text(encoding="utf-8").count("\n") > 1  # the facts were compared
+    assert report["spacy"]  # the names path ran, so thinc.compat's import of torch was exercised
+    assert report["heavy"] == []

@@ -264,3 +264,19 @@ def test_every_quote_relation_is_defined_and_mirrors(x: str, y: str) -> None:
     r, why = quote_relation(qa[0], qb[0], src_a="a", src_b="b")
     assert r in Relation and why
     assert quote_relation(qb[0], qa[0], src_a="b", src_b="a")[0] == mirror(r)
+
+
+def test_failing_pairing_of_one_kind_costs_that_kind_only(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(a, b):
+        raise ValueError("planted bug")
+
+    monkeypatch.setattr(compare_mod, "_pair_dates", broken)
+    a = _p("a", "Officials said 40 people were hurt on 3 May 2024.")
+    b = _p("b", "Officials said 41 people were hurt on 3 May 2024.")
+    with caplog.at_level(logging.ERROR, logger="core.facts.compare"):
+        pairs = compare_passages(1, a, b)
+    assert [p.relation for p in pairs if p.kind == FactKind.NUMBER] == [Relation.CONFLICT]
+    assert not [p for p in pairs if p.kind == FactKind.DATE]
+    assert "planted bug" in caplog.text

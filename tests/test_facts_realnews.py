@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
-from core.facts import compare_passages, extract_facts
+from core.facts import compare_facts, compare_passages, extract_facts
 from core.facts.dates import find_dates, scan_dates
 from core.facts.names import get_nlp
 from core.facts.numbers import NumberMention, NumberValue, find_numbers
-from core.model import FactKind, FactPair, Passage, Relation
+from core.model import Article, Claim, FactKind, FactPair, Passage, Relation
 
 S, MORE, LESS, OVER, CONF = (
     Relation.SAME,
@@ -45,6 +45,8 @@ def value(text: str) -> NumberValue:
     (n,) = numbers(text)
     return n.value
 
+
+needs_spacy_early = pytest.mark.skipif(get_nlp() is None, reason="no spaCy English model installed")
 
 # ------------------------------------------------------------------ numbers (class 5)
 
@@ -173,6 +175,7 @@ def test_people_counts_of_different_nouns_pair() -> None:
         ("The flood has killed at least 820 people.", "deaths"),
         ("Around 5,000 others are injured.", "injured"),
         ("with 5.000 injured in the city", "injured"),
+        ("Some 4,000 people lost their homes.", "homeless"),
     ],
 )
 def test_a_count_is_about_its_subject(text: str, measure: str) -> None:
@@ -204,6 +207,148 @@ def test_european_thousands_separator_in_a_count() -> None:
 def test_no_odd_readings(text: str, bad: str) -> None:
     shown = " ".join(n.value.display for n in numbers(text))
     assert bad not in shown.split(), shown
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        ("The 29-year-old driver had killed a cyclist.", "years old"),  # an age, not 29 deaths
+        ("Police said the 40 year old man was hurt.", "years old"),
+    ],
+)
+def test_an_age_is_no_count_of_its_event(text: str, measure: str) -> None:
+    assert value(text).measure == measure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When one is killed, all of us lose.",  # the pronoun
+        "Two nearly drowned when the boat capsized.",  # they survived: no deaths
+        "The driver said three almost died in the crash.",
+    ],
+)
+def test_no_death_count_where_nobody_died(text: str) -> None:
+    assert not [n for n in numbers(text) if n.value.measure == "deaths"]
+
+
+def test_a_part_answers_a_part_not_the_closest_total() -> None:
+    # 12 is part of the 90 injured; the other outlet's 75 injured answers the 90.
+    a = "Another 90 people were injured, including 12 in a critical condition, the agency said."
+    b = "Officials said 40 people died and 75 were injured."
+    got = {
+        (p.a.text if p.a else None, p.b.text if p.b else None): p.relation
+        for p in pairs(a, b, FactKind.NUMBER)
+    }
+    assert got[("90 people", "75")] == CONF
+    assert got[("12", None)] == Relation.ONLY_IN_A
+    # A part of another measure is that measure's own figure: the deaths answer the deaths.
+    c = "The agency counted 900 casualties, including 300 deaths, over the year."
+    d = "About 200 people were killed over the year."
+    got = {
+        (p.a.text if p.a else None, p.b.text if p.b else None): p.relation
+        for p in pairs(c, d, FactKind.NUMBER)
+    }
+    assert got[("300 deaths", "About 200 people")] == CONF
+
+
+# ------------------------------------------------------------------ omissions against the whole article
+
+
+def _article(src: str, text: str, published: dt.date | None = None) -> Article:
+    return Article(src, "", text, published)
+
+
+def _sentence(art: Article, sentence: str) -> Passage:
+    s = art.text.index(sentence)
+    return Passage(art.source_id, 0, 0, s, s + len(sentence), sentence)
+
+
+def _compare(a: Article, pa: str, b: Article, pb: str) -> list[FactPair]:
+    return list(compare_passages(1, _sentence(a, pa), _sentence(b, pb), article_a=a, article_b=b))
+
+
+def test_a_fact_the_other_article_states_elsewhere_is_no_omission() -> None:
+    a = _article("a", "The fire displaced about 4,000 people from the old town. Crews worked all night.")
+    b = _article(
+        "b", "Crews worked through the night in the old town. More than 4,000 people were displaced."
+    )
+    pa, pb = (
+        "The fire displaced about 4,000 people from the old town.",
+        "Crews worked through the night in the old town.",
+    )
+    # Passages alone: the figure is only in A.
+    alone = [p for p in compare_passages(1, _sentence(a, pa), _sentence(b, pb)) if p.kind == FactKind.NUMBER]
+    assert [p.relation for p in alone] == [Relation.ONLY_IN_A]
+    # Whole articles: B states it in its other sentence; the pair points at that fact.
+    (p,) = [p for p in _compare(a, pa, b, pb) if p.kind == FactKind.NUMBER]
+    assert p.relation == S and p.b is not None and p.b.text == "More than 4,000 people"
+    assert b.text[p.b.start : p.b.end] == p.b.text and "another passage" in p.explanation
+    # Mirrored: B's passage first.
+    (q,) = [p for p in _compare(b, pb, a, pa) if p.kind == FactKind.NUMBER]
+    assert q.relation == S and q.a is not None and q.a.text == "More than 4,000 people"
+    assert q.b is not None and q.b.text == "about 4,000 people" and "b states it" in q.explanation
+
+
+def test_another_value_elsewhere_is_no_evidence_for_an_ordinary_figure() -> None:
+    a = _article("a", "The fire displaced about 4,000 people from the old town. Crews worked all night.")
+    b = _article("b", "Crews worked through the night in the old town. The blaze destroyed 60 homes.")
+    got = _compare(
+        a,
+        "The fire displaced about 4,000 people from the old town.",
+        b,
+        "Crews worked through the night in the old town.",
+    )
+    assert [p.relation for p in got if p.kind == FactKind.NUMBER] == [Relation.ONLY_IN_A]
+
+
+def test_a_small_count_of_people_elsewhere_is_a_coincidence() -> None:
+    a = _article("a", "One man was found under the bridge. Crews worked all night.")
+    b = _article("b", "Crews searched the river bank. One man told reporters he saw the crash.")
+    got = _compare(a, "One man was found under the bridge.", b, "Crews searched the river bank.")
+    assert [p.relation for p in got if p.kind == FactKind.NUMBER] == [Relation.ONLY_IN_A]
+
+
+def test_a_toll_that_changed_is_compared_with_the_toll_stated_elsewhere() -> None:
+    a = _article("a", "The floods have killed 41 people, officials said. Roads were closed.")
+    b = _article("b", "The river burst its banks on Sunday. At least 58 people have died in the floods.")
+    pa, pb = "The floods have killed 41 people, officials said.", "The river burst its banks on Sunday."
+    (p,) = [p for p in _compare(a, pa, b, pb) if p.kind == FactKind.NUMBER]
+    assert p.relation == CONF and p.b is not None and p.b.text == "At least 58 people"
+    assert "41 vs 58+ deaths" in p.explanation and "another passage" in p.explanation
+    # A part of the toll ("including 9 children") is no second toll.
+    b3 = _article("b", "The river burst its banks. At least 58 people have died, including 9 children.")
+    (p,) = [p for p in _compare(a, pa, b3, "The river burst its banks.") if p.kind == FactKind.NUMBER]
+    assert p.relation == CONF and p.b is not None and p.b.text == "At least 58 people"
+    # Two different tolls in the other article (a current and an earlier one): ambiguous, left alone.
+    b2 = _article(
+        "b", "The river burst its banks on Sunday. At least 58 people have died. Earlier, 30 people had died."
+    )
+    got = _compare(a, pa, b2, pb)
+    assert [p.relation for p in got if p.kind == FactKind.NUMBER] == [Relation.ONLY_IN_A]
+
+
+def test_compare_facts_checks_omissions_against_the_whole_articles() -> None:
+    a = _article("a", "The floods have killed 41 people, officials said. Roads were closed.")
+    b = _article("b", "The river burst its banks on Sunday. At least 58 people have died in the floods.")
+    claim = Claim(
+        1,
+        (
+            _sentence(a, "The floods have killed 41 people, officials said."),
+            _sentence(b, "The river burst its banks on Sunday."),
+        ),
+    )
+    got = [p for p in compare_facts([a, b], [claim]) if p.kind == FactKind.NUMBER]
+    assert [p.relation for p in got] == [CONF]
+
+
+@needs_spacy_early
+def test_a_name_the_other_article_states_elsewhere_is_no_omission() -> None:
+    a = _article("a", "Mayor Ana Kovacs ordered the evacuation. Crews worked all night.")
+    b = _article("b", "The town was evacuated on Sunday. Kovacs said the order would stand.")
+    got = _compare(a, "Mayor Ana Kovacs ordered the evacuation.", b, "The town was evacuated on Sunday.")
+    kov = [p for p in got if p.kind == FactKind.NAME and p.a is not None and "Kovacs" in p.a.text]
+    assert [p.relation for p in kov] == [S]
 
 
 # ------------------------------------------------------------------ times of day (class 8)

@@ -33,7 +33,13 @@ from core.facts.names import (
 )
 from core.facts.numbers import NumberMention
 from core.facts.quotes import QuoteMention, content_overlap, similarity
-from core.facts.relations import date_relation, dates_comparable, number_relation, quote_relation
+from core.facts.relations import (
+    date_relation,
+    dates_comparable,
+    mirror,
+    number_relation,
+    quote_relation,
+)
 from core.model import Article, Claim, Fact, FactKind, FactPair, Passage, Relation
 
 log = logging.getLogger(__name__)
@@ -123,9 +129,35 @@ def _pos(text: str, m: DateMention | NumberMention) -> float:
     return m.start / max(1, len(text))
 
 
+def _parts(text: str, numbers: Sequence[NumberMention]) -> list[bool]:
+    """Per figure: whether it counts part of the figure just before it, of the same measure ("672
+    injured, including 205 in critical condition"). A part of another measure is that measure's figure
+    ("1.2 million casualties, including 325,000 deaths" is the count of deaths)."""
+    out = [False] * len(numbers)
+    for k in range(1, len(numbers)):
+        m, prev = numbers[k], numbers[k - 1]
+        if prev.value.measure == m.value.measure and R.PART_BEFORE.search(
+            text[max(0, m.start - 25) : m.start]
+        ):
+            out[k] = True
+    return out
+
+
 def _pair_numbers(a: Analysis, b: Analysis) -> tuple[list[tuple[int, int]], set[int], set[int]]:
     ta, tb = a.passage.text, b.passage.text
-    return _greedy(a.numbers, b.numbers, lambda x, y: _number_score(x, y, _pos(ta, x), _pos(tb, y)))
+    part_a, part_b = _parts(ta, a.numbers), _parts(tb, b.numbers)
+    index_a = {id(m): i for i, m in enumerate(a.numbers)}
+    index_b = {id(m): j for j, m in enumerate(b.numbers)}
+
+    def score(x: NumberMention, y: NumberMention) -> float | None:
+        s = _number_score(x, y, _pos(ta, x), _pos(tb, y))
+        # A part answers a part and a total a total first: the closest figures are not always the ones
+        # that count the same thing (672 vs 329 injured, not the 205 in critical condition among the 672).
+        if s is not None and part_a[index_a[id(x)]] != part_b[index_b[id(y)]]:
+            s -= R.PART_PENALTY
+        return s
+
+    return _greedy(a.numbers, b.numbers, score)
 
 
 def _number_rows(a: Analysis, b: Analysis) -> list[Row]:
@@ -460,8 +492,192 @@ def _emit(
     return tuple(fp for _, _, fp in out)
 
 
+# ------------------------------------------------------------------------------------------------
+# Omissions checked against the whole other article
+# ------------------------------------------------------------------------------------------------
+
+
+def whole_article(article: Article) -> Analysis:
+    """Dates, numbers and quotes of a whole article (no NER: names are looked up by their text), offsets
+    into ``article.text``; cached like any passage."""
+    text = article.text
+    return analyse(Passage(article.source_id, 0, 0, 0, len(text), text), article.published, False)
+
+
+def _outside(m: DateMention | NumberMention | QuoteMention, p: Passage) -> bool:
+    return m.end <= p.start or m.start >= p.end
+
+
+def _one_toll(an: Analysis, measure: str) -> list[NumberMention]:
+    """The mentions of a casualty toll in ``an``, when they all state it one way (else []). A part of
+    a toll ("672 injured, including 205 in critical condition") is no other toll."""
+    parts = _parts(an.passage.text, an.numbers)
+    tolls = [y for y, part in zip(an.numbers, parts, strict=True) if y.value.measure == measure and not part]
+    for x, y in pairwise(tolls):
+        if number_relation(x.value, y.value, src_a="", src_b="")[0] != Relation.SAME:
+            return []
+    return tolls
+
+
+def _number_elsewhere(
+    m: NumberMention, mine: Analysis, whole: Analysis, other: Analysis, whole_mine: Analysis | None
+) -> tuple[NumberMention, Relation, str] | None:
+    """The figure ``m`` of ``mine`` in the other article outside its passage ``other``.
+
+    The same figure of the same measure anywhere there (a bare figure with nothing counted is never
+    looked up: "2" elsewhere is a coincidence, not the same fact). Failing that, a toll that changed
+    between versions: when the other passage has no figure of that casualty kind, and each article
+    states that kind one way (every mention agreeing), the two tolls are compared ("nearly 300 deaths"
+    vs "at least 820 killed" in another sentence). An article that gives two different tolls of a kind
+    (a current and an earlier one, "dozens" then "5,000") is ambiguous and left alone.
+    """
+    p, measure = other.passage, m.value.measure
+    if not measure:
+        return None
+    # A small count of people ("one man", "two people") recurs in an article for many reasons: only a
+    # figure of its own measure ("3 deaths" = "3 killed") is evidence from another passage.
+    small = m.value.nominal < R.ELSEWHERE_SMALL
+    for y in whole.numbers:
+        if not (y.value.measure and _outside(y, p)) or _number_score(m, y, 0.0, 0.0) is None:
+            continue
+        if small and (y.value.measure != measure or is_generic_person(measure)):
+            continue
+        r, why = number_relation(m.value, y.value, src_a="", src_b="")
+        if r == Relation.SAME:
+            return y, r, why
+    if measure not in R.TOLL_MEASURES:
+        return None
+    if any(y.value.measure == measure for y in other.numbers):
+        return None
+    if not _one_toll(whole_mine or mine, measure):
+        return None
+    tolls = _one_toll(whole, measure)
+    if not tolls:
+        return None
+    r, why = number_relation(m.value, tolls[0].value, src_a="", src_b="")
+    return tolls[0], r, why
+
+
+def _date_elsewhere(m: DateMention, whole: Analysis, p: Passage) -> tuple[DateMention, Relation, str] | None:
+    for y in whole.dates:
+        if not _outside(y, p) or not dates_comparable(m.value, y.value):
+            continue
+        if (m.value.granularity == "time") != (y.value.granularity == "time"):
+            continue
+        r, why = date_relation(m.value, y.value, src_a="", src_b="")
+        if r == Relation.SAME:
+            return y, r, why
+    return None
+
+
+def _quote_elsewhere(
+    m: QuoteMention, whole: Analysis, p: Passage
+) -> tuple[QuoteMention, Relation, str] | None:
+    for y in whole.quotes:
+        if _outside(y, p) and y.speech and m.wording == y.wording:
+            return y, Relation.SAME, "same wording"
+    return None
+
+
+def _name_elsewhere(f: Fact, whole: Analysis, p: Passage) -> tuple[NameMention, Relation, str] | None:
+    """The name as written (or a person's surname) in the other article outside passage ``p``."""
+    text = whole.passage.text
+    forms = [f.text] + ([f.text.rsplit(" ", 1)[1]] if f.detail == "PERSON" and " " in f.text else [])
+    for form in forms:
+        if len(form) < 2:
+            continue
+        for hit in re.finditer(rf"(?<![\w]){re.escape(form)}(?![\w])", text):
+            if hit.end() <= p.start or hit.start() >= p.end:
+                return (
+                    NameMention(hit.start(), hit.end(), hit.group(0), f.detail, form),
+                    Relation.SAME,
+                    "same entity",
+                )
+    return None
+
+
+def _elsewhere(
+    kind: FactKind, f: Fact, mine: Analysis, whole: Analysis, other: Analysis, *, whole_mine: Analysis | None
+) -> tuple[Fact, Relation, str] | None:
+    """The fact ``f`` of ``mine`` as the other article (``whole``) states it outside its passage
+    ``other``: (that fact, relation from ``f``'s side, why), or None. ``whole_mine`` is the whole
+    article of ``f`` when known."""
+    span = (f.start - mine.passage.start, f.end - mine.passage.start)
+    wp, p = whole.passage, other.passage
+    if kind == FactKind.NAME:
+        hit = _name_elsewhere(f, whole, p)
+        return None if hit is None else (name_fact(hit[0], wp, {}), hit[1], hit[2])
+    if kind == FactKind.NUMBER:
+        n = next((m for m in mine.numbers if (m.start, m.end) == span), None)
+        found = None if n is None else _number_elsewhere(n, mine, whole, other, whole_mine)
+        return None if found is None else (number_fact(found[0], wp), found[1], found[2])
+    if kind == FactKind.DATE:
+        d = next((m for m in mine.dates if (m.start, m.end) == span), None)
+        got = None if d is None else _date_elsewhere(d, whole, p)
+        return None if got is None else (date_fact(got[0], wp), got[1], got[2])
+    q = next((m for m in mine.quotes if (m.start, m.end) == span), None)
+    said = None if q is None else _quote_elsewhere(q, whole, p)
+    return None if said is None else (quote_fact(said[0], wp), said[1], said[2])
+
+
+def _omissions_checked(
+    kind: FactKind,
+    rows: list[Row],
+    a: Analysis,
+    b: Analysis,
+    *,
+    whole_a: Analysis | None,
+    whole_b: Analysis | None,
+) -> list[Row]:
+    """An "only in A" row is an omission by B only when B's whole article never states that fact. Two
+    outlets often put one figure in different sentences (the aligner pairs each sentence with its best
+    partner, so "300,000 left homeless" may sit in another claim group than the other's "displaced
+    300,000"): calling it "only in A" would be a false flag. Such a row becomes ``same``, with B's fact
+    from its other passage and an explanation that says so. A different value elsewhere is taken only
+    for a casualty toll stated one way in the rest of B (see :func:`_number_elsewhere`): anything else
+    in another passage may be about something else."""
+    out: list[Row] = []
+    for rel, fa, fb, why in rows:
+        found: tuple[Fact, Relation, str] | None = None
+        try:
+            if rel == Relation.ONLY_IN_A and fa is not None and whole_b is not None:
+                found = _elsewhere(kind, fa, a, whole_b, b, whole_mine=whole_a)
+            elif rel == Relation.ONLY_IN_B and fb is not None and whole_a is not None:
+                found = _elsewhere(kind, fb, b, whole_a, a, whole_mine=whole_b)
+        except Exception:  # the check is a refinement: a failure leaves the omission as it was
+            log.exception("omission check of %r failed", fa or fb)
+            found = None
+        if found is None:
+            out.append((rel, fa, fb, why))
+        elif rel == Relation.ONLY_IN_A:
+            other, r, reason = found
+            out.append((r, fa, other, f"{reason}; {b.passage.source_id} states it in another passage"))
+        else:
+            other, r, reason = found
+            out.append(
+                (mirror(r), other, fb, f"{reason}; {a.passage.source_id} states it in another passage")
+            )
+    return out
+
+
+def _rows_of_kind(kind: FactKind, build: Callable[[], list[Row]], a: Analysis, b: Analysis) -> list[Row]:
+    """``build()``; an exception costs the facts of this kind in this passage pair (logged), never the
+    other kinds nor the comparison."""
+    try:
+        return build()
+    except Exception:  # a bug in pairing one kind must not take the other kinds down
+        log.exception("%s facts of %s vs %s not compared", kind, a.passage.source_id, b.passage.source_id)
+        return []
+
+
 def compare_analyses(
-    claim_id: int, a: Analysis, b: Analysis, story: Story | None = None
+    claim_id: int,
+    a: Analysis,
+    b: Analysis,
+    story: Story | None = None,
+    *,
+    whole_a: Analysis | None = None,
+    whole_b: Analysis | None = None,
 ) -> tuple[FactPair, ...]:
     """Pair the facts of two analysed passages and label each pair with a relation.
 
@@ -469,21 +685,25 @@ def compare_analyses(
         claim_id: The claim group id copied into each pair.
         a, b: The analysed passages.
         story: Story-wide abbreviations and lower-case vocabulary (see ``names.Story``), when known.
+        whole_a, whole_b: The whole articles of A and B (:func:`whole_article`), when known: a fact
+            that one passage states and the other omits is "only in" only when the other article does
+            not state the same value anywhere else.
 
     Returns:
         FactPairs for every fact of both sides (see ``core.facts.compare_passages``).
     """
-    return _emit(
-        claim_id,
-        a.passage,
-        b.passage,
-        [
-            (FactKind.NUMBER, _number_rows(a, b)),
-            (FactKind.DATE, _date_rows(a, b)),
-            (FactKind.NAME, _name_rows(a, b, story)),
-            (FactKind.QUOTE, _quote_rows(a, b)),
-        ],
-    )
+    builders: list[tuple[FactKind, Callable[[], list[Row]]]] = [
+        (FactKind.NUMBER, lambda: _number_rows(a, b)),
+        (FactKind.DATE, lambda: _date_rows(a, b)),
+        (FactKind.NAME, lambda: _name_rows(a, b, story)),
+        (FactKind.QUOTE, lambda: _quote_rows(a, b)),
+    ]
+    kinds = [(kind, _rows_of_kind(kind, build, a, b)) for kind, build in builders]
+    if whole_a is not None or whole_b is not None:
+        kinds = [
+            (k, _omissions_checked(k, rows, a, b, whole_a=whole_a, whole_b=whole_b)) for k, rows in kinds
+        ]
+    return _emit(claim_id, a.passage, b.passage, kinds)
 
 
 def compare_passages(
@@ -494,6 +714,8 @@ def compare_passages(
     published_a: dt.date | None = None,
     published_b: dt.date | None = None,
     story: Story | None = None,
+    article_a: Article | None = None,
+    article_b: Article | None = None,
 ) -> tuple[FactPair, ...]:
     """Compare the facts of two aligned passages.
 
@@ -503,13 +725,28 @@ def compare_passages(
         published_a, published_b: Publication dates of their articles, when known.
         story: Story-wide context from ``story_context(article texts)``: abbreviations defined in any
             article, and words the story writes in lower case (a sentence-initial "Commuters" is no name).
+        article_a, article_b: The articles the passages come from, when known: a fact one passage
+            omits is looked up in the rest of its article before it is called "only in" the other
+            (found elsewhere, the pair is ``same`` with that other fact). Their publication dates
+            stand in for ``published_a`` / ``published_b`` when those are not given.
 
     Returns:
         One FactPair per matched pair of facts (``same`` included) and one ``only_in_a`` /
-        ``only_in_b`` pair per unmatched fact (names only for PERSON/ORG, quotes only for quoted
-        speech), ordered by kind then position in the text.
+        ``only_in_b`` pair per fact that is unmatched (names only for PERSON/ORG, quotes only for
+        quoted speech) and not stated elsewhere in the other article, ordered by kind then position.
     """
-    return compare_analyses(claim_id, analyse(a, published_a), analyse(b, published_b), story)
+    if article_a is not None and published_a is None:
+        published_a = article_a.published
+    if article_b is not None and published_b is None:
+        published_b = article_b.published
+    return compare_analyses(
+        claim_id,
+        analyse(a, published_a),
+        analyse(b, published_b),
+        story,
+        whole_a=whole_article(article_a) if article_a is not None else None,
+        whole_b=whole_article(article_b) if article_b is not None else None,
+    )
 
 
 def compare_facts(articles: Sequence[Article], claims: Sequence[Claim]) -> tuple[FactPair, ...]:
@@ -534,6 +771,7 @@ def compare_facts(articles: Sequence[Article], claims: Sequence[Claim]) -> tuple
 
 def _compare_claims(articles: Sequence[Article], claims: Sequence[Claim]) -> tuple[FactPair, ...]:
     published = {a.source_id: a.published for a in articles}
+    by_id = {a.source_id: a for a in articles}
     story = story_context(f"{a.title}\n{a.text}" for a in articles)
     out: list[FactPair] = []
     for claim in claims:
@@ -548,6 +786,8 @@ def _compare_claims(articles: Sequence[Article], claims: Sequence[Claim]) -> tup
                         published_a=published.get(ps[x].source_id),
                         published_b=published.get(ps[y].source_id),
                         story=story,
+                        article_a=by_id.get(ps[x].source_id),
+                        article_b=by_id.get(ps[y].source_id),
                     )
                 except Exception:  # one failing passage pair costs only its own facts
                     log.exception(

@@ -98,8 +98,12 @@ def _event_after(tokens: list[str], i: int, text_after: str) -> str:
         if not t[:1].isalpha():
             break
         if low in R.EVENT_VERBS:
+            if k and tokens[i + k - 1].lower() in R.EVENT_AVERTED:
+                return ""  # "two nearly killed" survived: no deaths counted
             if low == "lost" and R.LOST_LIVES.match(_after_token(text_after, tokens, i + k)):
                 return "deaths"
+            if low == "lost" and R.LOST_HOMES.match(_after_token(text_after, tokens, i + k)):
+                return "homeless"
             return R.EVENT_VERBS[low]
     return ""
 
@@ -174,6 +178,8 @@ def measure_after(text: str, end: int, start: int) -> tuple[str, str]:
         (measure, noun as written); ("", "") when nothing is counted.
     """
     after = text[end : end + 90]
+    if R.AGE_AFTER.match(after):
+        return "years old", ""
     unit = R.UNIT_PHRASE.match(after)
     if unit:
         return R.UNIT_PHRASES[re.sub(r"\s+", " ", unit.group("u").lower())], ""
@@ -181,6 +187,8 @@ def measure_after(text: str, end: int, start: int) -> tuple[str, str]:
     i = _skip_modifiers(tokens)
     if i < len(tokens) and tokens[i].lower() in R.CURRENCY_WORDS:
         return f"money:{R.CURRENCY_WORDS[tokens[i].lower()]}", tokens[i]
+    if i < len(tokens) and tokens[i].lower() in R.EVENT_AVERTED:
+        return "", ""  # "two nearly killed": nothing happened to them that is counted
     measure, noun, i = _counted_noun(tokens, i)
     scale = _temperature(tokens, i, noun)
     if scale:

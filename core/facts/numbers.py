@@ -565,6 +565,9 @@ def _add_spelled(found: _Found) -> None:
         v = parse_spelled(m.group(0))
         if v is None:
             continue
+        before = re.findall(r"[A-Za-z]+", text[max(0, s - 12) : s])[-1:]
+        if v == 1 and before and before[0].lower() in R.PRONOUN_ONE_AFTER:
+            continue  # "when one is killed": the pronoun
         q, qtext, qs, qe = _qualifier(text, s, e)
         measure, noun = measure_after(text, qe, qs)
         if not measure:

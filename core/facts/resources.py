@@ -204,6 +204,15 @@ EURO_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 # "magnitude 4.9", "magnitude-7.1", "a magnitude of 6.8", "Richter scale of 7" just before a figure.
 MAGNITUDE_BEFORE = re.compile(r"(?:magnitude(?:\s+of)?|Richter\s+scale\s+of)[\s-]*$", re.IGNORECASE)
 MAGNITUDE_AFTER = re.compile(r"^\s+on\s+the\s+Richter(?:\s+scale)?\b", re.IGNORECASE)
+# "672 people were injured, including 205 in a critical condition": a figure just after these words is a
+# part of the count before it, and answers another outlet's part before its total.
+PART_BEFORE = re.compile(
+    r"\b(?:including|includes|among\s+them|among\s+whom|of\s+whom|of\s+them|of\s+which)[\s,:]*$",
+    re.IGNORECASE,
+)
+# Taken off a pair's score when one figure is a part and the other is not: more than the closeness term
+# (at most 1) can give, less than a shared measure (3) over a guessed one (0.5-1).
+PART_PENALTY = 1.0
 # "72 kilometres (45 miles)": a figure restated in other units in brackets.
 RESTATED_OPEN = re.compile(r"^\s*(?:[A-Za-z°]+\s*)?\(\s*$")
 RESTATED_CLOSE = re.compile(r"^\s*(?:[A-Za-z°]+\s*)?\)")
@@ -305,6 +314,12 @@ UNIT_PHRASE = re.compile(
     + r")(?![\w/])",
     re.IGNORECASE,
 )
+# "two nearly killed", "one almost drowned": the event did not happen to them.
+EVENT_AVERTED = frozenset({"nearly", "almost", "narrowly"})
+# "When one is killed, all of us lose": after these words a spelled "one" is the pronoun.
+PRONOUN_ONE_AFTER = frozenset({"when", "if", "once", "whenever", "unless"})
+# "the 29-year-old gang member ... killed": an age, whatever counted noun or event verb follows.
+AGE_AFTER = re.compile(r"^[\s-]?(?:years?|yrs?)[\s-]?old\b", re.IGNORECASE)
 # After "56 m" these say the "m" is metres, not million.
 LENGTH_ADJECTIVES = frozenset(
     {"high", "tall", "long", "deep", "wide", "away", "above", "below", "across", "thick", "underground",
@@ -327,7 +342,7 @@ SINGULAR_MEASURES: dict[str, str] = {
 }
 # Measures read after the figure without a plural ("4.9 magnitude", "72 km").
 UNCOUNTED_MEASURES = frozenset(
-    {"km", "cm", "mm", "kg", "lb", "km/h", "mph", "magnitude", "°C", "°F", "km2", "sq miles"}
+    {"km", "cm", "mm", "kg", "lb", "km/h", "mph", "magnitude", "°C", "°F", "km2", "sq miles", "years old"}
 )
 
 # Verbs after the counted noun that say what happened to it: "200,000 soldiers have been killed"
@@ -347,11 +362,18 @@ EVENT_VERBS: dict[str, str] = {
 }  # fmt: skip
 # "lost their lives": a loss that is a death, not a casualty of any kind.
 LOST_LIVES = re.compile(r"^\s+(?:their|his|her)\s+lives?\b", re.IGNORECASE)
+# "4,000 people lost their homes": homeless, not casualties.
+LOST_HOMES = re.compile(r"^\s+(?:their|his|her)\s+(?:homes?|houses?)\b", re.IGNORECASE)
 # Measures that are counts of persons; they may pair with each other at a lower score.
 PERSON_MEASURES = frozenset(
     {"soldiers", "people", "deaths", "injured", "casualties", "desertions", "prosecutions", "convictions",
      "arrests", "missing", "rescued", "evacuated", "displaced", "homeless"}
 )  # fmt: skip
+# Below this, a figure from another passage of the other article must count the same, specific thing.
+ELSEWHERE_SMALL = 10
+# Casualty tolls: figures that news updates between versions ("the death toll has risen to 154"). An
+# omitted toll is compared with the toll stated elsewhere in the other article (see compare.py).
+TOLL_MEASURES = frozenset({"deaths", "injured", "missing", "casualties"})
 # Generic person counts: "50,000 soldiers" may answer "50,000 killed" (a person count of another kind)
 # when the figures are close; "six workers" answers "six people".
 GENERIC_PERSONS = frozenset({"soldiers", "people"})
