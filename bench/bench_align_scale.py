@@ -16,6 +16,13 @@ aligns. Prints one row per workload and the growth exponent of each stage betwee
 Asserts nothing:
 
     python bench/bench_align_scale.py [--backend onnx] [--reps 3] [--workload ecb:20 syn:200 retell:60 ...]
+
+``--whole`` instead runs the whole ``core.pipeline.compare`` (default ``Limits``, facts on, a fresh
+``CachingEmbedder`` around the loaded model) on each workload once, and prints the CPU-seconds of each stage
+and of the whole call, the work estimate the budget checks (``core.pipeline.estimate_work``), and whether
+the comparison finished or was refused up front (the case of issue 15 item 6 is ``retell:60``):
+
+    python bench/bench_align_scale.py --whole --workload retell:60
 """
 
 from __future__ import annotations
@@ -138,16 +145,70 @@ def prepared(name: str, backend: str, cache: Path) -> tuple:
     return out
 
 
+def whole(names: list[str], backend: str) -> int:
+    """The whole comparison of each workload, CPU-seconds per stage (see the module docstring)."""
+    from core import pipeline
+    from core.embed import CachingEmbedder, load_embedder
+
+    model = load_embedder(backend)  # also limits BLAS threads, as the app and the CLI do
+    model.encode(["warm-up"])
+    cpu: dict[str, float] = {}
+
+    def timed(stage: str, fn):
+        def run(*args, **kwargs):
+            t0 = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                cpu[stage] = cpu.get(stage, 0.0) + time.process_time() - t0
+
+        return run
+
+    pipeline.segment_all = timed("segment", pipeline.segment_all)
+    pipeline.embed_all = timed("embed", pipeline.embed_all)
+    pipeline.align_sources = timed("align", pipeline.align_sources)
+    pipeline.compare_facts = timed("facts", pipeline.compare_facts)
+    for name in names:
+        arts = load_workload(name)
+        cpu.clear()
+        sentences = pipeline.segment_all(arts)
+        work = pipeline.estimate_work(sentences)
+        cpu.clear()
+        t0 = time.process_time()
+        try:
+            cmp = pipeline.compare(arts, CachingEmbedder(model))
+            found = f"{len(cmp.claims)} claims, {len(cmp.links)} links, {len(cmp.facts)} fact pairs"
+            outcome = f"finished: {found}"
+        except pipeline.CompareError as exc:
+            outcome = f"refused up front: {exc}"
+        total = time.process_time() - t0
+        stages = ", ".join(f"{k} {v:.2f}" for k, v in cpu.items())
+        chars = sum(len(a.text) for a in arts)
+        print(
+            f"{name}: {len(arts)} sources, {chars:,} chars, {work.sentences:,} sentences, "
+            f"{work.score_cells:,} score cells, {work.pair_links:,} pair links\n"
+            f"  whole compare {total:.2f} CPU-s ({stages})\n  {outcome}",
+            flush=True,
+        )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", default="onnx")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/align_scale"))
     parser.add_argument("--workload", nargs="*", default=DEFAULT_WORKLOADS)
+    parser.add_argument("--whole", action="store_true", help="the whole compare, CPU-s per stage")
     args = parser.parse_args(argv)
     if not _ecb_docs():
         print("ECB+ not found under ../shared/eval/ecbplus; nothing to measure")
         return 0
+    if args.whole:
+        return whole(args.workload, args.backend)
+    from core.embed import limit_blas_threads
+
+    limit_blas_threads()  # as load_embedder does in the app and the CLI (cached vectors load no model)
     from bench.bench import table
     from core.align import align_sources
     from core.config import DEFAULT_LIMITS

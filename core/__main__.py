@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
@@ -14,6 +15,33 @@ from core.ingest import IngestError, expand_paths, load_path, unique_ids
 from core.pipeline import CompareError, compare
 from core.report import write_report
 from core.summary import summarise
+
+
+def _threshold(value: str) -> float:
+    """A threshold given on the command line: a finite, non-negative number ("nan" and "inf" would
+    silently link everything or nothing)."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not math.isfinite(number) or number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} must be a finite number of 0 or more")
+    return number
+
+
+def _output_problem(out: Path, report: Path | None) -> str | None:
+    """Why the tables (a folder) or the report (a file) cannot be written where asked, or None.
+
+    Checked before any work starts, so that a typo does not cost a whole comparison and a traceback.
+    """
+    if out.exists() and not out.is_dir():
+        return f"--out {out} is a file; give a folder for the tables"
+    parent = next((p for p in (out, *out.parents) if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        return f"--out {out}: {parent} is a file, not a folder"
+    if report is not None and report.is_dir():
+        return f"--report {report} is a folder; give a file name such as report.html"
+    return None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,8 +56,8 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_BACKEND,
         help=f"embedding backend (default: {DEFAULT_BACKEND}, the app's)",
     )
-    cmp.add_argument("--min-margin", type=float, default=DEFAULT_ALIGN.min_margin)
-    cmp.add_argument("--min-score", type=float, default=DEFAULT_ALIGN.min_score)
+    cmp.add_argument("--min-margin", type=_threshold, default=DEFAULT_ALIGN.min_margin)
+    cmp.add_argument("--min-score", type=_threshold, default=DEFAULT_ALIGN.min_score)
     cmp.add_argument("--no-merges", action="store_true", help="only one-to-one links")
     cmp.add_argument(
         "--include-same", action="store_true", help="also write identical facts to divergences.csv"
@@ -52,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         from core.batch.cli import run_batch_command  # noqa: PLC0415
 
         return run_batch_command(args)
+    problem = _output_problem(args.out, args.report)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     t0 = time.perf_counter()
     articles = []
     files = expand_paths(args.paths)
@@ -77,9 +109,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     settings = Settings(config, args.backend)  # saved in comparison.json so that it reopens the same
-    paths = write_tables(result, args.out, include_same=args.include_same, settings=settings)
-    if args.report:
-        paths.append(write_report(result, args.report, settings=settings))
+    try:
+        paths = write_tables(result, args.out, include_same=args.include_same, settings=settings)
+        if args.report:
+            paths.append(write_report(result, args.report, settings=settings))
+    except OSError as exc:  # no permission, disk full, a path that changed since the check
+        where = exc.filename or args.out
+        print(f"error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     counts = summarise(result)  # the same counts as the Overview's
     n_sent, shared = counts.sentences, counts.shared_by_all
     div, conflicts = counts.divergences, counts.conflicts

@@ -71,6 +71,17 @@ class Limits:
             one long article: 497,000 pairs, 1.2 million compared facts, 1.4 GB) would exhaust a shared
             server; past the limit, claim groups are still all found, and links and facts cover the
             claims in order up to the limit, with a message.
+        max_sentences: Most body sentences in one comparison, checked after segmentation and before any
+            embedding: embedding costs about 1 CPU-s per 135 distinct sentences (MiniLM int8), and every
+            later stage grows with the sentence count.
+        max_score_cells: Most sentence pairs that candidate generation scores: the sum over source pairs
+            of n_a x n_b body sentences (about N^2 / 2 for N sentences). Measured at about 0.1 CPU-us a
+            cell on 2 shared cores (60 retellings of a 33,000-character article: 95 million cells, 10
+            CPU-s with linking), so the default bounds that stage near 25 CPU-s.
+        max_pair_links: Most links competitive linking may make: the sum over source pairs of
+            min(n_a, n_b) (each sentence is used once per source pair). Grouping and second memberships
+            cost about 40 CPU-us per link (the 60 retellings: 385,000 links, 14 CPU-s), so the default
+            bounds them near 25 CPU-s.
     """
 
     max_upload_bytes: int = 5 * 1024 * 1024
@@ -79,6 +90,9 @@ class Limits:
     max_article_chars: int = 400_000
     max_sentence_chars: int = 1_000
     max_passage_pairs: int = 50_000
+    max_sentences: int = 20_000
+    max_score_cells: int = 250_000_000
+    max_pair_links: int = 600_000
 
 
 DEFAULT_ALIGN = AlignConfig()

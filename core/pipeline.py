@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -34,6 +35,73 @@ def check_limits(articles: Sequence[Article], limits: Limits = DEFAULT_LIMITS) -
         problems.append(
             f"{total:,} characters loaded; at most {limits.max_total_chars:,} can be compared at once"
         )
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class WorkEstimate:
+    """What one comparison will cost, known after segmentation and before any embedding.
+
+    Each stage's cost is bounded by one of these (see ``core.config.Limits`` for the measured rates):
+
+    * embedding: ``sentences`` (at most; a sentence seen before is not embedded again);
+    * candidate generation: ``score_cells``, the sentence pairs scored (sum over source pairs of
+      n_a x n_b body sentences);
+    * grouping and second memberships: ``pair_links``, the most links competitive linking can make
+      (sum over source pairs of min(n_a, n_b));
+    * links and facts: ``Limits.max_passage_pairs`` (checked while linking claims).
+    """
+
+    sources: int
+    sentences: int
+    score_cells: int
+    pair_links: int
+
+
+def estimate_work(sentences: Mapping[str, Sequence[Sentence]]) -> WorkEstimate:
+    """The work of aligning these sources (body sentences only: headings are not aligned).
+
+    Costs O(S log S) for S sources: the pair sums are taken over the sources sorted by size.
+    """
+    counts = sorted(sum(1 for s in sents if not s.is_heading) for sents in sentences.values())
+    total = sum(counts)
+    # sum_{a<b} n_a n_b = (total^2 - sum n^2) / 2; sum_{a<b} min(n_a, n_b) over ascending counts: the
+    # k-th smallest is the minimum of its pairs with every larger source.
+    cells = (total * total - sum(n * n for n in counts)) // 2
+    links = sum(n * (len(counts) - 1 - k) for k, n in enumerate(counts))
+    return WorkEstimate(len(counts), total, cells, links)
+
+
+WHAT_TO_DO = (
+    "compare fewer sources or shorter texts (several stories at once: one folder per story, "
+    "then `python -m core batch`)"
+)
+
+
+def check_work(sentences: Mapping[str, Sequence[Sentence]], limits: Limits = DEFAULT_LIMITS) -> list[str]:
+    """Problems that stop a comparison before any embedding: the work it needs past a limit of the work
+    budget (``Limits.max_sentences``, ``max_score_cells``, ``max_pair_links``), as user messages that
+    name the limit and say what to do."""
+    work = estimate_work(sentences)
+    problems = []
+    if work.sentences > limits.max_sentences:
+        problems.append(
+            f"the sources hold {work.sentences:,} sentences; this server compares at most "
+            f"{limits.max_sentences:,} at once"
+        )
+    if work.score_cells > limits.max_score_cells:
+        problems.append(
+            f"aligning {work.sources} sources of {work.sentences:,} sentences means scoring "
+            f"{work.score_cells:,} sentence pairs; this server scores at most {limits.max_score_cells:,} "
+            "in one comparison"
+        )
+    if work.pair_links > limits.max_pair_links:
+        problems.append(
+            f"{work.sources} sources of {work.sentences:,} sentences can make {work.pair_links:,} links "
+            f"between source pairs; this server groups at most {limits.max_pair_links:,} in one comparison"
+        )
+    if problems:
+        problems.append(WHAT_TO_DO)
     return problems
 
 
@@ -82,7 +150,8 @@ def compare(
         progress: Called with (stage, fraction done).
 
     Raises:
-        CompareError: Fewer than two sources, duplicate ids, or a limit exceeded.
+        CompareError: Fewer than two sources, duplicate ids, a size limit exceeded, or more work than
+            the work budget allows (``check_work``, before any embedding).
     """
     ids = [a.source_id for a in articles]
     if len(set(ids)) != len(ids):
@@ -101,6 +170,10 @@ def compare(
     warnings = [f"{sid}: no sentences found" for sid, sents in sentences.items() if not sents]
     if sum(1 for sents in sentences.values() if any(not s.is_heading for s in sents)) < 2:
         raise CompareError("fewer than two sources have any sentence to compare")
+    # The work budget, before the first costly stage: the message names the limit and what to do.
+    problems = check_work(sentences, limits)
+    if problems:
+        raise CompareError("; ".join(problems))
 
     if with_facts:
         # Load the NER model while the sentences embed: it overlaps the one slow stage.

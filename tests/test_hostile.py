@@ -2,8 +2,9 @@
 
 Each input either gets a clear one-line message (``IngestError`` / ``CompareError``) or a correct result:
 offsets that slice the cleaned text, and CSV/JSON exports that round-trip. The fake hashing embedder
-keeps the whole file fast; inputs whose cost grows with size run under a wall-clock guard so that a
-quadratic slow-down fails in seconds instead of hanging the suite.
+keeps the whole file fast. Costs are asserted relative to a small input (CPU time of the big input under
+k times its size ratio), never in absolute seconds; a generous hang guard (``HANG_GUARD_S``) only makes a
+hang fail instead of blocking the suite.
 """
 
 from __future__ import annotations
@@ -11,13 +12,21 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import resource
 import signal
-from collections.abc import Iterator, Sequence
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from core.__main__ import main as cli_main
 from core.config import DEFAULT_LIMITS
 from core.embed import CachingEmbedder, HashingEmbedder
 from core.export import (
@@ -55,6 +64,25 @@ def embedder() -> CachingEmbedder:
 @pytest.fixture(scope="module")
 def base() -> Article:
     return article_from_text("base", BASE, title="Bridge approved")
+
+
+# A hang guard, not a speed assertion: a case still running after this long is stuck (the slowest case
+# here takes a few CPU-seconds; a loaded machine may stretch it several times).
+HANG_GUARD_S = 180.0
+
+
+def assert_linear(run: Callable[[int], object], small: int, big: int, *, k: float = 3.0) -> None:
+    """CPU time of ``run(big)`` stays under ``k * big / small`` times that of ``run(small)`` (the best of
+    three small runs; a quadratic cost is ``big / small`` times over)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        run(small)
+        best = min(best, time.process_time() - started)
+    started = time.process_time()
+    run(big)
+    ratio = (time.process_time() - started) / max(best, 2e-3)
+    assert ratio < k * big / small, f"{big / small:.0f}x the input cost {ratio:.0f}x the CPU"
 
 
 @contextlib.contextmanager
@@ -125,8 +153,12 @@ def assert_exports(cmp: Comparison, tmp_path: Path | None = None) -> dict:
         assert data.startswith(b"\xef\xbb\xbf")
         back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False, dtype=str)
         assert len(back) == len(frame)
-        # Headers come back as written, but defused: "=1+1" (a source name) is exported as "'=1+1".
-        assert [c.removeprefix("'") for c in back.columns] == [str(c) for c in frame.columns]
+        # Headers come back as written, but defused: "=1+1" (a source name) is exported as "'=1+1"
+        # (and only such headers: a raw "=1+1" header, or a quote added to a harmless one, fails).
+        expected = [
+            ("'" + str(c)) if str(c).startswith(("=", "+", "-", "@")) else str(c) for c in frame.columns
+        ]
+        assert list(back.columns) == expected
     payload = json.loads(to_json(cmp))
     assert [s["source_id"] for s in payload["sources"]] == list(cmp.source_ids)
     for src in payload["sources"]:
@@ -188,11 +220,18 @@ def test_empty_and_whitespace_text(text: str) -> None:
 
 def test_twenty_megabyte_file_is_refused_fast() -> None:
     data = (BASE + "\n\n").encode() * (20_000_000 // (len(BASE) + 2) + 1)
-    with time_limit(5, "refusing a 20 MB upload"), pytest.raises(IngestError) as info:
+    with pytest.raises(IngestError) as info:
         article_from_bytes("huge.txt", data)
     message = assert_one_line(info.value)
     assert "20.0 MB" in message
     assert "5 MB" in message
+
+    def refuse_or_read(n: int) -> None:
+        with contextlib.suppress(IngestError):
+            article_from_bytes("f.txt", data[:n])
+
+    # Refused before any work: 20 MB costs no more than reading a 2 KB file (k: noise only).
+    assert_linear(refuse_or_read, 2_000, len(data), k=10 * 2_000 / len(data))
 
 
 @pytest.mark.parametrize(
@@ -204,7 +243,7 @@ def test_twenty_megabyte_file_is_refused_fast() -> None:
 )
 def test_huge_paste_is_cut_and_compared(size: int, embedder: CachingEmbedder, base: Article) -> None:
     text = (BASE + "\n\n") * (size // (len(BASE) + 2) + 1)
-    with time_limit(40, f"ingest and compare of a {size:,}-character paste"):
+    with time_limit(HANG_GUARD_S, f"ingest and compare of a {size:,}-character paste"):
         art = article_from_text("huge", text)
         assert len(art.text) <= DEFAULT_LIMITS.max_article_chars
         assert f"text cut to the first {DEFAULT_LIMITS.max_article_chars:,} characters" in art.notes
@@ -218,7 +257,10 @@ def test_huge_paste_is_cut_and_compared(size: int, embedder: CachingEmbedder, ba
 
 def test_long_line_without_punctuation(embedder: CachingEmbedder, base: Article) -> None:
     words = " ".join(f"word{i}" for i in range(40_000))[:200_000]
-    with time_limit(10, "a 200,000-character line"):
+    with time_limit(HANG_GUARD_S, "a 200,000-character line"):
+        assert_linear(
+            lambda n: split_sentences(article_from_bytes("line.txt", words[:n].encode())), 25_000, 200_000
+        )
         art = article_from_bytes("line.txt", words.encode())
         cmp = run_pipeline([art, base], embedder)
     sents = cmp.sentences["line"]
@@ -239,8 +281,9 @@ def test_long_word_without_spaces(embedder: CachingEmbedder, base: Article) -> N
 def test_long_markdown_line_is_not_quadratic(label: str, unit: str) -> None:
     """A 200,000-character Markdown line of unclosed markup (200 kB: well under the upload limit)."""
     line = unit * (200_000 // len(unit))
-    with time_limit(5, f"Markdown cleaning of a long line of unclosed {label} markup"):
+    with time_limit(HANG_GUARD_S, f"Markdown cleaning of a long line of unclosed {label} markup"):
         art = article_from_bytes(f"{label}.md", line.encode())
+        assert_linear(lambda n: article_from_bytes(f"{label}.md", line[:n].encode()), 25_000, 200_000)
     assert art.text
 
 
@@ -249,8 +292,9 @@ def test_segmenting_a_maximal_article_is_not_quadratic() -> None:
     para = "Mr. Smith told the council on Monday that the bridge would close. Dr. Jones agreed with him. "
     text = "\n\n".join([para * 4] * (DEFAULT_LIMITS.max_article_chars // (len(para) * 4 + 2)))
     art = Article("long", "", text.strip())
-    with time_limit(10, f"segmenting {len(text):,} characters"):
+    with time_limit(HANG_GUARD_S, f"segmenting {len(text):,} characters"):
         sents = split_sentences(art)
+        assert_linear(lambda n: split_sentences(Article("part", "", text[:n])), len(text) // 8, len(text))
     assert len(sents) > 5_000
 
 
@@ -457,7 +501,7 @@ SHORT = (
 
 def test_fifty_identical_sources(embedder: CachingEmbedder) -> None:
     arts = [article_from_text(f"copy{i:02d}", SHORT) for i in range(50)]
-    with time_limit(45, "comparing 50 identical sources"):
+    with time_limit(HANG_GUARD_S, "comparing 50 identical sources"):
         cmp = run_pipeline(arts, embedder)
     n_body = sum(1 for s in cmp.sentences["copy00"] if not s.is_heading)
     assert len(cmp.claims) == n_body
@@ -474,7 +518,7 @@ def _variant(i: int) -> Article:
 
 def test_sixty_sources_is_the_limit(embedder: CachingEmbedder) -> None:
     arts = [_variant(i) for i in range(DEFAULT_LIMITS.max_sources)]
-    with time_limit(45, "comparing 60 sources"):
+    with time_limit(HANG_GUARD_S, "comparing 60 sources"):
         cmp = run_pipeline(arts, embedder)
     assert len(cmp.articles) == 60
     assert [len(c.passages) for c in cmp.claims] == [60]
@@ -575,3 +619,418 @@ def test_csv_cells_cannot_start_formulas(embedder: CachingEmbedder) -> None:
         )
         for column in back.columns:
             assert not any(str(v).startswith(("=", "+", "-", "@")) for v in back[column]), column
+
+
+# --------------------------------------------------------------------------------------------------
+# Issue 15 battery, as a table: one row per case (input, expected, observed). ``bench/hostile_battery.py``
+# runs these rows (and every other test of tests/test_hostile*.py) with a per-case time limit and counts
+# crashes, hangs, injections and lost data. ``kind`` says what a wrong observation would be.
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile input: a short description, what must happen, and how to observe what happens."""
+
+    id: str
+    kind: str  # "crash", "hang", "injection" or "lost": what a failure of this row means
+    input: str
+    expected: str
+    observe: Callable[[], str]
+
+
+def _cli(*args: str) -> str:
+    """Runs ``python -m core compare`` in-process; returns "exit N: <stderr lines>" (a traceback or an
+    escaping exception shows as such, never as a clean exit)."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli_main(["compare", *args, "--backend", "hashing"])
+    except SystemExit as exc:  # argparse refusing an option
+        code = exc.code if isinstance(exc.code, int) else 1
+    lines = [
+        ln for ln in err.getvalue().splitlines() if ln.startswith(("skipped:", "error:", "python -m core"))
+    ]
+    sources = next((ln for ln in out.getvalue().splitlines() if ln.startswith("sources ")), "")
+    return f"exit {code}: " + " | ".join(lines + ([" ".join(sources.split())] if sources else []))
+
+
+def _story_files(folder: Path, names: Sequence[str]) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for k, name in enumerate(names):
+        path = folder / name
+        path.write_text(BASE if k % 2 else RETOLD, encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def _with_tmp(run: Callable[[Path], str]) -> Callable[[], str]:
+    def observe() -> str:
+        with tempfile.TemporaryDirectory(prefix="hostile-") as tmp:
+            return run(Path(tmp))
+
+    return observe
+
+
+def _cli_fifo(tmp: Path) -> str:
+    fifo = tmp / "pipe.txt"
+    os.mkfifo(fifo)
+    return _cli(str(fifo), *_story_files(tmp / "s", ["a.txt", "b.txt"]), "--out", str(tmp / "out"))
+
+
+def _cli_big_sparse(tmp: Path) -> str:
+    big = tmp / "big.txt"
+    with big.open("wb") as fh:
+        fh.truncate(1_500_000_000)  # sparse: 1.5 GB long, no disk used
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result = _cli(str(big), *_story_files(tmp / "s", ["a.txt", "b.txt"]), "--out", str(tmp / "out"))
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    return result + (f" | peak memory grew {grown_mb:.0f} MB" if grown_mb > 200 else "")
+
+
+def _cli_out_is_file(tmp: Path) -> str:
+    (tmp / "taken").write_text("x")
+    files = _story_files(tmp / "s", ["a.txt", "b.txt"])
+    return _cli(*files, "--out", str(tmp / "taken")).replace(str(tmp), "T")
+
+
+def _cli_out_under_file(tmp: Path) -> str:
+    (tmp / "taken").write_text("x")
+    files = _story_files(tmp / "s", ["a.txt", "b.txt"])
+    return _cli(*files, "--out", str(tmp / "taken" / "sub")).replace(str(tmp), "T")
+
+
+def _cli_report_is_folder(tmp: Path) -> str:
+    files = _story_files(tmp / "s", ["a.txt", "b.txt"])
+    return _cli(*files, "--out", str(tmp / "o"), "--report", str(tmp)).replace(str(tmp), "T")
+
+
+def _cli_threshold(option: str, value: str) -> Callable[[], str]:
+    def run(tmp: Path) -> str:
+        files = _story_files(tmp / "s", ["a.txt", "b.txt"])
+        return _cli(*files, "--out", str(tmp / "o"), f"{option}={value}")
+
+    return _with_tmp(run)
+
+
+def _cli_names(names: Sequence[str]) -> Callable[[], str]:
+    def run(tmp: Path) -> str:
+        return _cli(*_story_files(tmp / "s", names), "--out", str(tmp / "o"))
+
+    return _with_tmp(run)
+
+
+def _valid_unicode(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"invalid Unicode ({exc.reason})"
+    return "valid Unicode"
+
+
+def _decoded(data: bytes, charset: str, content_type: str = "text/plain") -> Callable[[], str]:
+    def observe() -> str:
+        art = article_from_bytes("page", data, charset=charset, content_type=content_type)
+        notes = [n for n in art.notes if "encoding" in n]
+        return f"{_valid_unicode(art.text + art.title)}; {notes[0] if notes else 'no note'}"
+
+    return observe
+
+
+def _pasted_surrogate() -> str:
+    art = article_from_text("p", "The council met on Monday \ud800 and approved the bridge plan.")
+    return _valid_unicode(art.text)
+
+
+def _nul_at(offset: int) -> Callable[[], str]:
+    def observe() -> str:
+        text = (BASE + "\n\n") * (offset // (len(BASE) + 2) + 2)
+        data = text[:offset].encode() + b"\x00" + text[offset:].encode()
+        try:
+            article_from_bytes("nul.txt", data)
+        except IngestError as exc:
+            return "refused: binary" if "binary" in str(exc) else f"refused: {exc}"
+        return "accepted"
+
+    return observe
+
+
+DEEP_OUTER = "The harbour board approved the new ferry terminal on Monday after a short debate."
+DEEP_INNER = "Engineers said the old pier will be demolished in the spring and rebuilt by 2027."
+DEEP_AFTER = "The mayor said the project is the largest in the town for a generation."
+
+
+def _nested(depth: int) -> Callable[[], str]:
+    def observe() -> str:
+        html = (
+            f"<html><body><p>{DEEP_OUTER}</p>{'<div>' * depth}<p>{DEEP_INNER}</p>{'</div>' * depth}"
+            f"<p>{DEEP_AFTER}</p></body></html>"
+        )
+        try:
+            text = article_from_bytes("deep.html", html.encode()).text
+        except IngestError as exc:
+            return f"refused: {exc}"
+        kept = [
+            name
+            for name, p in (("outer", DEEP_OUTER), ("inner", DEEP_INNER), ("after", DEEP_AFTER))
+            if p in text
+        ]
+        return "kept " + ", ".join(kept)
+
+    return observe
+
+
+def _min_cpu(run: Callable[[], object], repeats: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.process_time()
+        run()
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def _heading_lines_cost() -> str:
+    """Cleaning 8x the distinct heading-like lines costs under 3 x 8 the CPU (a quadratic check was 64x)."""
+
+    def page(n: int) -> str:
+        lines = [f"Section {i} on the valley road works and the {i % 7} bridges" for i in range(n)]
+        return "\n\n".join([*lines, BASE])
+
+    small, big = page(1_000), page(8_000)
+    ratio = _min_cpu(lambda: article_from_text("big", big), 1) / max(
+        _min_cpu(lambda: article_from_text("small", small)), 1e-3
+    )
+    return "linear" if ratio < 3 * 8 else f"superlinear: {ratio:.0f}x the CPU for 8x the lines"
+
+
+class _DripServer:
+    """A loopback server that answers one connection with headers dripped one byte per 0.1 s (about 30 s
+    in all, each byte well within the client's read timeout); ``finished`` tells whether it got to the
+    end, i.e. whether the client waited for all of it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.stop = threading.Event()
+        self.finished = False
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            conn, _ = self.sock.accept()
+            with conn:
+                conn.recv(4096)
+                for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Pad: " + b"a" * 300:
+                    if self.stop.is_set():
+                        return
+                    conn.sendall(bytes([byte]))
+                    time.sleep(0.1)
+                self.finished = True
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+def _drip_fetch() -> str:
+    from core.fetch import FetchError, FetchPolicy, fetch_page
+
+    server = _DripServer()
+    try:
+        fetch_page(
+            f"http://127.0.0.1:{server.port}/",
+            policy=FetchPolicy(allow_private=True, timeout_s=0.5, total_deadline_s=0.8),
+        )
+        observed = "fetched"
+    except FetchError as exc:
+        observed = str(exc)
+    finally:
+        server.close()
+    return observed + (" only after the whole drip" if server.finished else "")
+
+
+def _related_links_page() -> str:
+    paras = [
+        "The harbour board approved the new ferry terminal on Monday after a short debate.",
+        "Engineers said the old pier will be demolished in the spring and rebuilt by 2027.",
+        "The mayor said the project is the largest in the town for a generation.",
+        "Opponents said the cost of 40 million euros was too high for a town of its size.",
+    ]
+    links = ["More from Harbour News", "Fish market reopens"]
+    page = "\n\n".join(
+        ["Ferry terminal approved", *paras[:2], *links, paras[2], "Read more: Tax to rise", paras[3]]
+    )
+    art = article_from_text("links", page)
+    lost = [k for k, p in enumerate(paras) if p not in art.text]
+    return f"paragraphs lost: {lost}" if lost else "all paragraphs kept"
+
+
+NOT_REGULAR = "not a regular file (a pipe, device or folder); save it as a file"
+NOT_THRESHOLD = "must be a finite number of 0 or more"
+
+CASES: list[Case] = [
+    # item 3: only real text encodings; valid Unicode after any decoding path
+    Case(
+        "utf7-declared",
+        "crash",
+        "text/plain; charset=utf-7 with '+2D0-'",
+        "valid Unicode; ignored the declared encoding 'utf-7', which is not a web text encoding",
+        _decoded(b"The council met. +2D0- Then it voted on the bridge plan.", "utf-7"),
+    ),
+    Case(
+        "unicode-escape-declared",
+        "crash",
+        "charset=unicode_escape with '\\ud800'",
+        "valid Unicode; ignored the declared encoding 'unicode_escape', which is not a web text encoding",
+        _decoded(b"The council met. \\ud800 Then it voted on the bridge plan.", "unicode_escape"),
+    ),
+    Case(
+        "surrogate-in-paste",
+        "crash",
+        "a pasted str holding a lone surrogate",
+        "valid Unicode",
+        _pasted_surrogate,
+    ),
+    # item 4: cleaning is linear in the number of heading-like lines
+    Case(
+        "heading-lines-cost",
+        "hang",
+        "1,000 vs 8,000 distinct heading-like lines",
+        "linear",
+        _heading_lines_cost,
+    ),
+    # item 5: the total deadline covers the status line and headers
+    Case(
+        "drip-headers",
+        "hang",
+        "a server dripping its headers one byte per 0.1 s (read timeout 0.5 s, deadline 0.8 s)",
+        "Timed out after 0.8 s",
+        _drip_fetch,
+    ),
+    # item 7: CLI inputs and outputs
+    Case(
+        "cli-fifo",
+        "hang",
+        "a FIFO among the files",
+        f"exit 0: skipped: pipe.txt: {NOT_REGULAR} | sources 2 (a, b)",
+        _with_tmp(_cli_fifo),
+    ),
+    Case(
+        "cli-dev-zero",
+        "hang",
+        "/dev/zero among the files",
+        f"exit 0: skipped: zero: {NOT_REGULAR} | sources 2 (a, b)",
+        _with_tmp(
+            lambda tmp: _cli(
+                "/dev/zero", *_story_files(tmp / "s", ["a.txt", "b.txt"]), "--out", str(tmp / "o")
+            )
+        ),
+    ),
+    Case(
+        "cli-1.5GB-file",
+        "crash",
+        "a sparse 1.5 GB file",
+        "exit 0: skipped: big.txt: the file is 1500.0 MB; the limit is 5 MB | sources 2 (a, b)",
+        _with_tmp(_cli_big_sparse),
+    ),
+    Case(
+        "cli-out-is-file",
+        "crash",
+        "--out naming an existing file",
+        "exit 2: error: --out T/taken is a file; give a folder for the tables",
+        _with_tmp(_cli_out_is_file),
+    ),
+    Case(
+        "cli-out-under-file",
+        "crash",
+        "--out naming a folder inside a file",
+        "exit 2: error: --out T/taken/sub: T/taken is a file, not a folder",
+        _with_tmp(_cli_out_under_file),
+    ),
+    Case(
+        "cli-report-is-folder",
+        "crash",
+        "--report naming a folder",
+        "exit 2: error: --report T is a folder; give a file name such as report.html",
+        _with_tmp(_cli_report_is_folder),
+    ),
+    # item 9: name de-duplication never creates a new collision
+    Case(
+        "cli-dedup-a-2",
+        "lost",
+        "a-2.txt, a.md, a.txt",
+        "exit 0: sources 3 (a-2, a, a-3)",
+        _cli_names(["a-2.txt", "a.md", "a.txt"]),
+    ),
+    Case(
+        "cli-dedup-chain",
+        "lost",
+        "a.txt, a.md, a-2.txt, a-3.txt, a.html",
+        "exit 0: sources 5 (a, a-4, a-2, a-3, a-5)",
+        _cli_names(["a.txt", "a.md", "a-2.txt", "a-3.txt", "a.html"]),
+    ),
+    # item 10: deep HTML keeps its text
+    *(
+        Case(
+            f"html-depth-{d}", "lost", f"HTML nested {d} levels deep", "kept outer, inner, after", _nested(d)
+        )
+        for d in (200, 255, 256, 1000, 5000)
+    ),
+    # item 12: names and thresholds, NUL bytes
+    Case(
+        "cli-zero-width-name",
+        "injection",
+        "a file named only U+200B",
+        "exit 0: sources 2 (source, b)",
+        _cli_names(["\u200b.txt", "b.txt"]),
+    ),
+    Case(
+        "cli-rtl-override-name",
+        "injection",
+        "a file name with U+202E (right-to-left override)",
+        "exit 0: sources 2 (evil-txt.exe, b)",
+        _cli_names(["\u202eevil-txt.exe.txt", "b.txt"]),
+    ),
+    Case(
+        "cli-nfc-nfd-names",
+        "lost",
+        "'Café' as NFC and as NFD (two files, one name)",
+        "exit 0: sources 2 (Café, Café-2)",
+        _cli_names(["Caf\u00e9.txt", "Cafe\u0301.txt"]),
+    ),
+    Case(
+        "cli-nfkc-names",
+        "lost",
+        "'ａ' (fullwidth) and 'a'",
+        "exit 0: sources 2 (ａ, a-2)",
+        _cli_names(["\uff41.txt", "a.txt"]),
+    ),
+    *(
+        Case(
+            f"cli-threshold-{opt}-{v}",
+            "crash",
+            f"{opt} {v}",
+            f"exit 2: python -m core compare: error: argument {opt}: '{v}' {NOT_THRESHOLD}",
+            _cli_threshold(opt, v),
+        )
+        for opt in ("--min-score", "--min-margin")
+        for v in ("nan", "inf", "-inf", "-1")
+    ),
+    Case("nul-early", "lost", "one NUL byte at offset 100", "refused: binary", _nul_at(100)),
+    Case("nul-after-64KB", "lost", "one NUL byte after 64 KB", "refused: binary", _nul_at(70_000)),
+    # issue 10 item 2: a related-links block keeps the paragraphs after it
+    Case(
+        "related-links",
+        "lost",
+        "'More from ...' and 'Read more: ...' mid-article",
+        "all paragraphs kept",
+        _related_links_page,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_hostile_case(case: Case) -> None:
+    with time_limit(HANG_GUARD_S, case.id):
+        observed = case.observe()
+    assert observed == case.expected, f"{case.input}: expected {case.expected!r}, observed {observed!r}"

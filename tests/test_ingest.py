@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import pytest
 
@@ -346,7 +347,10 @@ def test_furniture_rules_in_order() -> None:
     assert [r.name for r in LINE_RULES] == [
         "timestamp",
         "image credit",
+        "photo credit",
+        "photo caption",
         "byline",
+        "call to action",
         "headline repeated",
         "body text",
         "repeated heading or caption",
@@ -387,3 +391,125 @@ def test_body_lines_come_out_unchanged(line: str) -> None:
     assert pairs == []
     assert result.paragraphs == (P1, line, P2, P3)
     assert result.title == HEAD
+
+
+# --------------------------------------------------------------------------------------------------
+# Cleanup on real pages (issue 10 class 2), each from a short synthetic page
+
+P4 = "Engineers will inspect the bridge supports on Wednesday before traffic is allowed back, police said."
+
+
+def test_related_links_line_keeps_the_paragraphs_after_it() -> None:
+    """A "More from ..." block in the second half of the page deleted every paragraph after it."""
+    page = (
+        f"{HEAD}\n\n{P1}\n\n{P2}\n\nMore from Local News\n\nFerry timetable changes next month\n\n"
+        f"School roof repairs finished early\n\n{P3}\n\nRead more: Market traders protest parking fees"
+        f"\n\n{P4}"
+    )
+    result, pairs = furniture(page)
+    assert result.paragraphs == (P1, P2, P3, P4)
+    assert [line for line, _ in pairs] == [
+        "More from Local News",
+        "Ferry timetable changes next month",
+        "School roof repairs finished early",
+        "Read more: Market traders protest parking fees",
+    ]
+    assert {reason for _, reason in pairs} == {"link to another story"}
+
+
+def test_end_markers_still_end_the_article() -> None:
+    page = f"{HEAD}\n\n{P1}\n\n{P2}\n\n{P3}\n\nLeave a Reply\n\nYour email address will not be shown.\n\nName"
+    assert furniture(page)[0].paragraphs == (P1, P2, P3)
+    notice = (
+        "Downloading, reproduction or any other use of the content of this website requires the prior "
+        "written consent of the publisher, whatever the technique used. " * 5
+    )
+    assert furniture(f"{HEAD}\n\n{P1}\n\n{P2}\n\n{notice}")[0].paragraphs == (P1, P2)
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Rescue workers search the flooded square on 9 March 2024. (AP Photo/Jane Roe)",
+        "The old swing bridge seen from the quay (Photo: Harbour Gazette)",
+        "A resident carries a dog through the water. Photo: Jonas Feld",
+        "Sandbags in front of the town hall (Image credit: City Council)",
+        "Firefighters pump water out of a cellar. (Reuters)",
+        "EPA/ JOHN ROE",
+        "AFP/Getty Images",
+    ],
+)
+def test_photo_captions_and_credits_are_removed(caption: str) -> None:
+    """Captions kept in the body chained unrelated sentences and brought dates of their own."""
+    result, pairs = furniture(f"{HEAD}\n\n{P1}\n\n{caption}\n\n{P2}\n\n{P3}")
+    assert result.paragraphs == (P1, P2, P3)
+    assert pairs[0][0] == caption
+    assert pairs[0][1] in {"photo caption", "photo credit", "image credit"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # A long article sentence tagged with its agency is not a caption.
+        (
+            "The storm cut power to 40,000 homes across the region and closed every school until the end "
+            "of the week, officials said. (Xinhua)"
+        ),
+        "Photographs of the damage were shared widely on Monday, the mayor said.",
+        "Watching the water rise, residents gathered on the bridge.",
+        "AP reported that the river had peaked.",
+    ],
+)
+def test_caption_rules_leave_article_lines_alone(line: str) -> None:
+    result, pairs = furniture(f"{HEAD}\n\n{P1}\n\n{line}\n\n{P2}\n\n{P3}")
+    assert pairs == []
+    assert line in result.paragraphs
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Watch drone footage of the flooded streets",
+        "For the latest news from the region, go to",
+        "Subscribe to our newsletter",
+        "By Jane Doe",
+    ],
+)
+def test_calls_to_action_and_bylines_in_the_body_are_removed(line: str) -> None:
+    result, pairs = furniture(f"{HEAD}\n\n{P1}\n\n{line}\n\n{P2}\n\n{P3}")
+    assert result.paragraphs == (P1, P2, P3)
+    assert [removed for removed, _ in pairs] == [line]
+
+
+def test_caption_date_does_not_reach_the_compared_text(fake_embedder) -> None:
+    """The caption's date (9 March) made a false date conflict with another source's own date."""
+    from core.pipeline import compare
+
+    a = article_from_text("a", f"{HEAD}\n\n{P1}\n\nThe square on 9 March 2024. (AP Photo/Jane Roe)\n\n{P2}")
+    b = article_from_text(
+        "b", f"{HEAD}\n\n{P1}\n\nThe flood peaked on 12 March 2024, officials said.\n\n{P2}"
+    )
+    assert "9 March" not in a.text
+    cmp = compare([a, b], fake_embedder)
+    assert not [f for f in cmp.facts if f.relation == "conflict"]
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [
+        (["a-2", "a", "a"], ["a-2", "a", "a-3"]),  # the renamed "a" used to collide with "a-2"
+        (["a", "a", "a-2", "a-3", "a"], ["a", "a-4", "a-2", "a-3", "a-5"]),
+        (["\u200b", "b"], ["source", "b"]),  # nothing visible
+        (["\u202eevil.exe", "b"], ["evil.exe", "b"]),  # a direction override would display another name
+        (["Caf\u00e9", "Cafe\u0301"], ["Café", "Café-2"]),  # one name in NFC and NFD
+        (["\uff41", "a"], ["\uff41", "a-2"]),  # equal after NFKC
+        (["x", "y"], ["x", "y"]),
+    ],
+)
+def test_unique_ids_are_readable_and_never_collide(ids: list[str], expected: list[str]) -> None:
+    from core.ingest import unique_ids
+
+    arts = [article_from_text(i, P1) for i in ids]
+    out = [a.source_id for a in unique_ids(arts)]
+    assert out == expected
+    assert len({unicodedata.normalize("NFKC", i) for i in out}) == len(out)

@@ -56,6 +56,38 @@ def sents(text: str) -> list[str]:
         ),
         ("Is it true? Yes! It is.", ["Is it true?", "Yes!", "It is."]),
         ("lower case after stop. still same sentence", ["lower case after stop. still same sentence"]),
+        # Curly quotes, as an Article built without ingest keeps them (ingest makes them straight).
+        ("“We were lucky.” Then the rain came.", ["“We were lucky.”", "Then the rain came."]),
+        ("She said ‘no way.’ He left.", ["She said ‘no way.’", "He left."]),
+        ("“Who knows?” “Nobody,” he said.", ["“Who knows?”", "“Nobody,” he said."]),
+        ("It was “fine.” but late", ["It was “fine.” but late"]),
+        # A quote mark standing alone after the stop closes the quote (detokenised text).
+        ('"It is over. " Then the lights went out.', ['"It is over. "', "Then the lights went out."]),
+        ("He said 'thanks. ' \" Nobody moved.", ["He said 'thanks. ' \"", "Nobody moved."]),
+        ('He left. "Run," she said.', ["He left.", '"Run," she said.']),
+        ('Mr." Smith" is a nickname.', ['Mr." Smith" is a nickname.']),
+        # Titles before a name never end a sentence.
+        (
+            "Msgr. Kelly led the mass. Const. Reid arrived.",
+            ["Msgr. Kelly led the mass.", "Const. Reid arrived."],
+        ),
+        ("Cllr. Patel and Atty. Gomez spoke.", ["Cllr. Patel and Atty. Gomez spoke."]),
+        # Jr., Inc., Corp. end a sentence when a sentence opener follows...
+        (
+            "The team was led by Roland Butler Jr. The search ended at dusk.",
+            ["The team was led by Roland Butler Jr.", "The search ended at dusk."],
+        ),
+        (
+            "The ship belongs to Grace Ocean Inc. It flies a flag.",
+            ["The ship belongs to Grace Ocean Inc.", "It flies a flag."],
+        ),
+        (
+            "Shares fell at Acme Corp. A spokesman declined.",
+            ["Shares fell at Acme Corp.", "A spokesman declined."],
+        ),
+        # ... and not before a name or a noun.
+        ("Acme Inc. Chief Executive Jo Lee resigned.", ["Acme Inc. Chief Executive Jo Lee resigned."]),
+        ("Martin Luther King Jr. Day is a holiday.", ["Martin Luther King Jr. Day is a holiday."]),
     ],
 )
 def test_split(text: str, expected: list[str]) -> None:
@@ -81,3 +113,30 @@ def test_long_sentence_is_cut_at_words() -> None:
     out = split_sentences(art, limits=Limits(max_sentence_chars=1000))
     assert all(len(s.text) <= 1000 for s in out)
     assert sum(len(s.text.split()) for s in out) == 50_000
+
+
+def test_headline_glued_to_the_next_paragraph_is_split_off_as_a_heading() -> None:
+    """A pasted page lost the break between a related-link headline and the paragraph after it."""
+    art = article(
+        "Crews will return at dawn.\n\nFerry sinks in harbour after engine fire during stormA freighter "
+        "struck the pier at 2 am on Monday."
+    )
+    out = split_sentences(art)
+    assert [s.text for s in out] == [
+        "Crews will return at dawn.",
+        "Ferry sinks in harbour after engine fire during storm",
+        "A freighter struck the pier at 2 am on Monday.",
+    ]
+    assert [s.is_heading for s in out] == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Friday, theGeological Survey reported it.",  # a lost space after a function word
+        "Follow @joeBiden or read example.com/newsStory today.",  # handles and paths
+        "McDonald sold an iPhone on eBay and YouTube.",  # names with inner capitals
+    ],
+)
+def test_inner_capitals_that_are_no_seam_stay_one_sentence(text: str) -> None:
+    assert sents(text) == [text]

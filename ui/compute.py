@@ -33,7 +33,7 @@ from streamlit.delta_generator import DeltaGenerator
 from core.config import DEFAULT_LIMITS, AlignConfig, Limits
 from core.embed import BACKENDS, DEFAULT_BACKEND, CachingEmbedder, HashingEmbedder, load_embedder
 from core.model import Article, Comparison
-from core.pipeline import CompareError, check_limits, compare, embed_all, segment_all
+from core.pipeline import CompareError, check_limits, check_work, compare, embed_all, segment_all
 
 log = logging.getLogger(__name__)
 
@@ -432,6 +432,10 @@ def _warm_embeddings(articles: tuple[Article, ...], embedder: CachingEmbedder, b
         return
     bar = st.progress(0.0, text="Reading the sources…")
     sentences = segment_all(articles, limits=deployment().limits)
+    problems = check_work(sentences, deployment().limits)  # the work budget, before any embedding
+    if problems:
+        bar.empty()
+        raise CompareError("; ".join(problems))
     total = sum(len(s) for s in sentences.values())
 
     def report(done: int, todo: int) -> None:

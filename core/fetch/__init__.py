@@ -34,7 +34,6 @@ request).
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urljoin
 
 from core.fetch.guard import MAX_URL_LENGTH, _parse_ipv4_number_forms, check_url, validate
@@ -47,7 +46,7 @@ from core.fetch.policy import (
     RawPage,
     Resolver,
 )
-from core.fetch.transport import REDIRECT_STATUSES, fetch_hop
+from core.fetch.transport import REDIRECT_STATUSES, Deadline, fetch_hop
 from core.ingest import IngestError, looks_like_html, read_document
 
 __all__ = [
@@ -90,13 +89,12 @@ def fetch_page(url: str, *, policy: FetchPolicy = DEFAULT_POLICY) -> RawPage:
 
 
 def _fetch_page(url: str, policy: FetchPolicy) -> RawPage:
-    started = time.monotonic()
-    deadline = started + policy.total_deadline_s
+    deadline = Deadline(policy.now() + policy.total_deadline_s, policy.now, policy.timeout_s)
     current = url.strip()
     redirects = 0
     while True:
-        target = validate(current, policy, deadline)
-        body = fetch_hop(target, policy, deadline, started)
+        target = validate(current, policy, deadline.at)
+        body = fetch_hop(target, policy, deadline)
         if body.status not in REDIRECT_STATUSES:
             break
         if not body.location:

@@ -6,7 +6,6 @@ import ipaddress
 import re
 import socket
 import threading
-import time
 from dataclasses import dataclass
 from urllib.parse import SplitResult, quote, urlsplit
 
@@ -178,7 +177,7 @@ def _resolve(host: str, port: int, policy: FetchPolicy, deadline: float) -> list
 
     thread = threading.Thread(target=run, name=f"resolve-{host}", daemon=True)
     thread.start()
-    thread.join(max(0.0, min(policy.timeout_s, deadline - time.monotonic())))
+    thread.join(max(0.0, min(policy.timeout_s, deadline - policy.now())))
     if thread.is_alive():
         raise FetchError(f"Timed out after {fmt_seconds(policy.timeout_s)} looking up {host}")
     if failed or not result:
@@ -245,7 +244,7 @@ def validate(url: str, policy: FetchPolicy, deadline: float) -> Target:
     Args:
         url: The link of this hop.
         policy: Guard settings.
-        deadline: ``policy.clock()`` value by which DNS must have answered.
+        deadline: ``policy.now()`` value by which DNS must have answered.
 
     Raises:
         FetchError: The link is refused or invalid, or its host cannot be resolved in time.
@@ -289,7 +288,7 @@ def check_url(url: str, *, policy: FetchPolicy = DEFAULT_POLICY) -> tuple[str, .
     Raises:
         FetchError: The link is refused or invalid.
     """
-    return validate(url, policy, time.monotonic() + policy.total_deadline_s).addresses
+    return validate(url, policy, policy.now() + policy.total_deadline_s).addresses
 
 
 # ------------------------------------------------------------------------------------------------ network

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -44,6 +45,8 @@ class FetchPolicy:
         resolver: Replaces ``socket.getaddrinfo`` for host-name lookups (tests use it to map made-up names
             to addresses). Its answers are checked exactly like real DNS answers.
         user_agent: The ``User-Agent`` header sent.
+        clock: Replaces ``time.monotonic`` as the clock of the deadlines (tests use a fake clock to test
+            the deadline logic without depending on the machine's speed).
     """
 
     timeout_s: float = 10.0
@@ -57,6 +60,11 @@ class FetchPolicy:
     min_text_chars: int = 25
     ca_certs: str | None = None
     user_agent: str = field(default_factory=_default_user_agent)
+    clock: Callable[[], float] | None = field(default=None, compare=False)
+
+    def now(self) -> float:
+        """The current time on the policy's clock, in seconds."""
+        return (self.clock or time.monotonic)()
 
 
 DEFAULT_POLICY = FetchPolicy()

@@ -24,6 +24,7 @@ from core.ingest.articles import (
     format_for_name,
     load_path,
     read_document,
+    read_file,
     to_plain_text,
     unique_ids,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "parse_date_line",
     "parse_iso_date",
     "read_document",
+    "read_file",
     "strip_furniture",
     "to_plain_text",
     "unique_ids",

@@ -8,14 +8,16 @@ reference for every later offset.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from collections import Counter
+import stat
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.config import DEFAULT_LIMITS, Limits
-from core.ingest.chars import normalise_characters
+from core.ingest.chars import _INVISIBLE, normalise_characters
 from core.ingest.decode import decode_text
 from core.ingest.errors import IngestError
 from core.ingest.furniture import strip_furniture
@@ -240,8 +242,7 @@ def article_from_bytes(
     """
     sid = source_id or Path(name).stem or "source"
     if len(data) > limits.max_upload_bytes:
-        size, cap = len(data) / 1e6, limits.max_upload_bytes / 1e6
-        raise IngestError(f"{name}: the file is {size:.1f} MB; the limit is {cap:.0f} MB")
+        raise _too_big(name, len(data), limits)
     doc = read_document(data, name=name, charset=charset, content_type=content_type, url=url)
     return clean(
         sid,
@@ -292,12 +293,48 @@ def article_from_page(
     return article
 
 
-def load_path(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Article:
-    """Reads one file. Raises IngestError with a one-line message when it cannot."""
+def _too_big(name: str, n_bytes: int, limits: Limits) -> IngestError:
+    size, cap = n_bytes / 1e6, limits.max_upload_bytes / 1e6
+    return IngestError(f"{name}: the file is {size:.1f} MB; the limit is {cap:.0f} MB")
+
+
+def read_file(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """Reads a regular file of at most ``limits.max_upload_bytes``, never blocking and never reading more.
+
+    The size is checked before reading (a 1.5 GB file is refused without being read) and again while
+    reading (a file that grows); a FIFO, ``/dev/zero`` or a socket is refused without a read, as the
+    file is opened non-blocking and checked with ``fstat`` (no race between the check and the read).
+
+    Raises:
+        IngestError: Not a regular file, too large, or unreadable.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        data = path.read_bytes()
+        fd = os.open(path, flags)
     except OSError as exc:
         raise IngestError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise IngestError(
+                f"{path.name}: not a regular file (a pipe, device or folder); save it as a file"
+            )
+        if info.st_size > limits.max_upload_bytes:
+            raise _too_big(path.name, info.st_size, limits)
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(limits.max_upload_bytes + 1)
+    except OSError as exc:
+        raise IngestError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
+    finally:
+        os.close(fd)
+    if len(data) > limits.max_upload_bytes:
+        raise _too_big(path.name, max(len(data), info.st_size), limits)
+    return data
+
+
+def load_path(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Article:
+    """Reads one file (see ``read_file``). Raises IngestError with a one-line message when it cannot."""
+    data = read_file(path, limits=limits)
     return article_from_bytes(path.name, data, origin=f"file:{path.name}", limits=limits)
 
 
@@ -312,13 +349,37 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return files
 
 
+def readable_id(name: str) -> str:
+    """A source id people can read: no zero-width, direction-control or other invisible characters (a
+    right-to-left override in a file name would display a different name), NFC, single spaces;
+    ``"source"`` when nothing visible is left."""
+    name = unicodedata.normalize("NFC", _INVISIBLE.sub("", name))
+    name = " ".join(name.split())
+    visible = any(unicodedata.category(ch)[0] not in "MZC" for ch in name)
+    return name if visible else "source"
+
+
 def unique_ids(articles: list[Article]) -> list[Article]:
-    """Renames repeated source ids ("a", "a") to ("a", "a-2")."""
-    seen: Counter[str] = Counter()
+    """Readable, distinct source ids: each made readable (``readable_id``), then repeats renamed
+    ("a", "a") to ("a", "a-2"), never to an id another source has.
+
+    Ids are compared in NFKC form ("Café" typed two ways, "ａ" and "a" are one name). Every id given is
+    reserved first, so "a-2.txt", "a.md", "a.txt" become "a-2", "a", "a-3" (the second "a" used to
+    become a second "a-2").
+    """
+    ids = [readable_id(a.source_id) for a in articles]
+    taken = {unicodedata.normalize("NFKC", i) for i in ids}
+    seen: set[str] = set()
     out = []
-    for a in articles:
-        seen[a.source_id] += 1
-        out.append(
-            a if seen[a.source_id] == 1 else replace(a, source_id=f"{a.source_id}-{seen[a.source_id]}")
-        )
+    for a, readable in zip(articles, ids, strict=True):
+        sid, key = readable, unicodedata.normalize("NFKC", readable)
+        if key in seen:
+            n = 2
+            while unicodedata.normalize("NFKC", f"{readable}-{n}") in taken:
+                n += 1
+            sid = f"{readable}-{n}"
+            key = unicodedata.normalize("NFKC", sid)
+            taken.add(key)
+        seen.add(key)
+        out.append(a if sid == a.source_id else replace(a, source_id=sid))
     return out
