@@ -17,14 +17,53 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_app_memory import Sampler, tree_rss_mb  # noqa: E402
 from tools.screenshot import CHROMIUM, CHROMIUM_ARGS, free_port, stop_process, wait_healthy  # noqa: E402
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(c) for t in tasks for c in (t / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+def tree_rss_mb(pid: int) -> float:
+    """RSS of ``pid`` and all its descendants, in MB (this bench's own: it must not break when another
+    bench changes)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+        todo += _children(p)
+    return total / 1024
+
+
+class Sampler:
+    """Polls the process tree's RSS every ``every`` seconds in a thread and keeps the maximum."""
+
+    def __init__(self, pid: int, every: float = 0.2) -> None:
+        self.pid, self.every, self.peak = pid, every, 0.0
+        self._stop = threading.Event()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, tree_rss_mb(self.pid))
+            self._stop.wait(self.every)
+
 
 LABELS = ("claims.csv", "alignments.csv", "divergences.csv", "consensus.csv", "unique.csv", "comparison.json",
           "report.html", "news-comparison.zip")  # fmt: skip
@@ -97,8 +136,10 @@ def run(repo: Path, files: list[Path], backend: str, clicks: bool) -> list[tuple
             uploader = page.locator('[data-testid="stFileUploader"]', has_text="Article files")
             uploader.locator('input[type="file"]').first.set_input_files([str(f) for f in files])
             page.wait_for_timeout(3000)
-            # the form's submit button (the uploader has its own "Add files" button too)
-            page.locator('[data-testid="stFormSubmitButton"] button', has_text="Add files").first.click()
+            # Older Sources pages added uploads with a form's "Add files" button; now they are added at once.
+            submit = page.locator('[data-testid="stFormSubmitButton"] button', has_text="Add files")
+            if submit.count():
+                submit.first.click()
             page.get_by_text(f"Loaded sources ({len(files)})").first.wait_for(timeout=300_000)
             idle(page)
             step(f"{len(files)} sources uploaded")

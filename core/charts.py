@@ -23,7 +23,7 @@ import dataclasses
 import datetime as dt
 import html
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -68,6 +68,25 @@ LEGEND: dict[str, str] = {
     "only": "stated by this source only",
     "unplaced": "cannot be placed",
 }
+# "outlier" and "conflict" share a colour on purpose (both are a conflict): one legend entry for both.
+_CONFLICT_BOTH = "conflicts (with the consensus, or with another source where there is none)"
+
+
+def legend_items(panels: Iterable[Panel]) -> list[tuple[str, str]]:
+    """(colour, words) of every role drawn in ``panels``, in ``LEGEND`` order: a legend lists what the
+    chart shows, and one colour is listed once."""
+    used = {b.role for p in panels for b in (*p.bars, *p.unplaced)}
+    items: list[tuple[str, str]] = []
+    for role, words in LEGEND.items():
+        if role not in used:
+            continue
+        if role == "conflict" and "outlier" in used:
+            continue  # merged into the outlier entry
+        both = role == "outlier" and "conflict" in used
+        items.append((COLOURS[role], _CONFLICT_BOTH if both else words))
+    return items
+
+
 MAX_ROWS_PER_SLOT = 10  # past this many sources a slot shows one row per distinct value
 
 
@@ -102,6 +121,17 @@ class Bar:
         return first if len(self.sources) == 1 else f"{first} +{len(self.sources) - 1}"
 
     @property
+    def value_label(self) -> str:
+        """The value as the source states it, with an open end in words ("since late August 2024"):
+        the bar's arrow alone would leave the row label saying less than the source did."""
+        value = self.fact.value or self.fact.text
+        if self.fact.kind == FactKind.DATE and self.reading.open_after:
+            return f"since {value}"
+        if self.fact.kind == FactKind.DATE and self.reading.open_before:
+            return f"until {value}"
+        return value
+
+    @property
     def shape(self) -> Shape:
         return self.reading.shape
 
@@ -124,7 +154,7 @@ class Bar:
         if self.assumed and self.reading.placed:
             extra.append("year not stated: placed in the year the other sources give")
         lines = [
-            f"{who}: {self.fact.value or self.fact.text}",
+            f"{who}: {self.value_label}",
             self.note,
             *extra,
             f"“{_short(self.passage, 280)}”",
@@ -601,7 +631,7 @@ def _rows_svg(
         )  # fmt: skip
     for bar in panel.bars:
         cy = y + _ROW / 2
-        value = _e(_short(bar.fact.value or bar.fact.text, 30))
+        value = _e(_short(bar.value_label, 30))
         out.append(_el("text", _e(_short(bar.label, 24)), x=6, y=cy + 4, class_="src"))
         out.append(_el("text", value, x=_LABEL_W - 8, y=cy + 4, text_anchor="end", class_="val"))
         out.append(_mark_svg(bar, axis, cy, uid, kind=kind))
@@ -673,9 +703,3 @@ def figures_svg(panels: Sequence[Panel], *, width: int = 960, uid: str = "fg") -
     defs = "".join(_defs(f"{uid}{k}") for k in range(len(drawn)))
     svg = _svg("".join(body), width, y, uid, "Figures each source states, per claim")
     return svg.replace(_defs(uid), defs, 1)
-
-
-def legend_items(panels: Sequence[Panel]) -> list[tuple[str, str, str]]:
-    """(role, colour, words) for every role drawn, in legend order."""
-    used = Counter(b.role for p in panels for b in (*p.bars, *p.unplaced))
-    return [(k, COLOURS[k], LEGEND[k]) for k in LEGEND if used[k]]

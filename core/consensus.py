@@ -9,7 +9,7 @@ Values are read from ``Fact.norm`` / ``Fact.detail`` (never from the text): a da
 ("2024-09-01/2024-12-31"), a number's soft reading (how a news reader takes "over 200,000": 200,000 to
 300,000; the relations of ``core.facts`` are decided on that reading too).
 
-**Consensus** (for a slot stated by three or more sources; README "Consensus per claim"):
+**Consensus** (for a slot stated by three or more sources; docs/consensus.md):
 
 1. Sources whose facts the facts module calls ``same`` form one *statement* (``over 1,200`` and ``more
    than 1,200`` are one; so are ``1,200`` and ``about 1,200``: same stated figure).
@@ -185,7 +185,7 @@ def number_reading(fact: Fact) -> Reading | None:
         if s_lo <= s_hi < math.inf:
             soft = (s_lo, s_hi)
     shape = _qualifier_shape(qualifier, lo, hi)
-    if soft[1] == math.inf:  # no usable reading: the README's soft rule for "over X"
+    if soft[1] == math.inf:  # no usable reading: the soft rule of docs/facts.md for "over X"
         soft = (lo, lo * 1.5)
     return Reading(fact, soft[0], soft[1], lo, hi, shape, _figure(shape, lo, hi), measure)
 

@@ -125,7 +125,7 @@ class Category(StrEnum):
 
 
 class Relation(StrEnum):
-    """How a fact of source A relates to the matching fact of source B (see README)."""
+    """How a fact of source A relates to the matching fact of source B (see docs/facts.md)."""
 
     SAME = "same"
     MORE_SPECIFIC = "more_specific"  # A states more than B ("January 2025" vs "January")

@@ -13,7 +13,7 @@ from core.align import align_sources
 from core.config import DEFAULT_ALIGN, DEFAULT_LIMITS, AlignConfig, Limits
 from core.embed import CachingEmbedder, Embedder
 from core.facts import compare_facts
-from core.model import Article, Comparison, FactPair, Sentence
+from core.model import Article, Claim, Comparison, FactPair, Sentence
 from core.segment import split_sentences
 
 ProgressFn = Callable[[str, float], None]
@@ -153,27 +153,14 @@ def compare(
         CompareError: Fewer than two sources, duplicate ids, a size limit exceeded, or more work than
             the work budget allows (``check_work``, before any embedding).
     """
-    ids = [a.source_id for a in articles]
-    if len(set(ids)) != len(ids):
-        raise CompareError("two sources have the same name; rename one")
-    problems = check_limits(articles, limits)
-    if problems:
-        raise CompareError("; ".join(problems))
-    if len(articles) < 2:
-        raise CompareError("load at least two sources to compare")
+    _check_sources(articles, limits)
     timings: dict[str, float] = {}
     report = progress or (lambda stage, frac: None)
 
     t0 = time.perf_counter()
     sentences = segment_all(articles, limits=limits)
     timings["segment"] = time.perf_counter() - t0
-    warnings = [f"{sid}: no sentences found" for sid, sents in sentences.items() if not sents]
-    if sum(1 for sents in sentences.values() if any(not s.is_heading for s in sents)) < 2:
-        raise CompareError("fewer than two sources have any sentence to compare")
-    # The work budget, before the first costly stage: the message names the limit and what to do.
-    problems = check_work(sentences, limits)
-    if problems:
-        raise CompareError("; ".join(problems))
+    warnings = _check_sentences(sentences, limits)
 
     if with_facts:
         # Load the NER model while the sentences embed: it overlaps the one slow stage.
@@ -198,12 +185,7 @@ def compare(
     timings["align"] = time.perf_counter() - t0
     linked = result.claims if result.linked_claims < 0 else result.claims[: result.linked_claims]
     if len(linked) < len(result.claims):
-        pairs = sum(len(c.passages) * (len(c.passages) - 1) // 2 for c in result.claims)
-        warnings.append(
-            f"{len(result.claims)} claim groups make {pairs:,} pairs of aligned passages, more than the "
-            f"{limits.max_passage_pairs:,} this server compares: passage pairs and facts cover claims "
-            f"#1-#{len(linked)} only. Compare fewer sources to see them all."
-        )
+        warnings.append(_pair_limit_note(result.claims, len(linked), limits))
 
     facts: tuple[FactPair, ...] = ()
     if with_facts:
@@ -222,6 +204,39 @@ def compare(
         timings=timings,
         warnings=tuple(warnings),
         compared_claims=None if result.linked_claims < 0 else result.linked_claims,
+    )
+
+
+def _check_sources(articles: Sequence[Article], limits: Limits) -> None:
+    """Refuses duplicate names, sizes over ``limits`` and fewer than two sources (``CompareError``)."""
+    ids = [a.source_id for a in articles]
+    if len(set(ids)) != len(ids):
+        raise CompareError("two sources have the same name; rename one")
+    problems = check_limits(articles, limits)
+    if problems:
+        raise CompareError("; ".join(problems))
+    if len(articles) < 2:
+        raise CompareError("load at least two sources to compare")
+
+
+def _check_sentences(sentences: dict[str, tuple[Sentence, ...]], limits: Limits) -> list[str]:
+    """Refuses too little to compare and more work than the budget allows, before the first costly stage
+    (the message names the limit and what to do); returns notes on sources without sentences."""
+    warnings = [f"{sid}: no sentences found" for sid, sents in sentences.items() if not sents]
+    if sum(1 for sents in sentences.values() if any(not s.is_heading for s in sents)) < 2:
+        raise CompareError("fewer than two sources have any sentence to compare")
+    problems = check_work(sentences, limits)
+    if problems:
+        raise CompareError("; ".join(problems))
+    return warnings
+
+
+def _pair_limit_note(claims: Sequence[Claim], linked: int, limits: Limits) -> str:
+    pairs = sum(len(c.passages) * (len(c.passages) - 1) // 2 for c in claims)
+    return (
+        f"{len(claims)} claim groups make {pairs:,} pairs of aligned passages, more than the "
+        f"{limits.max_passage_pairs:,} this server compares: passage pairs and facts cover claims "
+        f"#1-#{linked} only. Compare fewer sources to see them all."
     )
 
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from core.charts import COLOURS, LEGEND, build_panels, figures_svg, timeline_svg
+from core.charts import build_panels, figures_svg, legend_items, timeline_svg
 from core.consensus import ROLE_LABELS, Consensus, Role, comparison_consensus, unit_label
 from core.export import Settings
 from core.model import Comparison, Fact, FactKind, FactPair, Relation
@@ -218,11 +218,14 @@ def _inline(svg: str) -> str:
     return svg.replace(' xmlns="http://www.w3.org/2000/svg"', "", 1)
 
 
-def _legend(roles: Sequence[str]) -> str:
-    items = "".join(
-        f'<span class="lg"><i style="background:{COLOURS[r]}"></i>{esc(LEGEND[r])}</span>' for r in roles
+_CHART_W = 1152  # the report's text column (1200 px less padding): the charts fill it, print scales them
+
+
+def _legend(items: Sequence[tuple[str, str]]) -> str:
+    spans = "".join(
+        f'<span class="lg"><i style="background:{c}"></i>{esc(words)}</span>' for c, words in items
     )
-    return f'<div class="legend">{items}<span class="lg"><i class="band"></i>consensus</span></div>'
+    return f'<div class="legend">{spans}<span class="lg"><i class="band"></i>consensus</span></div>'
 
 
 def _charts(cmp: Comparison, items: Sequence[Consensus]) -> str:
@@ -230,9 +233,9 @@ def _charts(cmp: Comparison, items: Sequence[Consensus]) -> str:
     numbers = [
         p for p in build_panels(cmp, FactKind.NUMBER, consensus=items) if len(p.consensus.members) >= 2
     ]
-    roles = [r for r in LEGEND if any(b.role == r for p in (*dates, *numbers) for b in p.bars)]
+    roles = legend_items((*dates, *numbers))
     out = ['<section id="timeline"><h2>Timeline of dates</h2>']
-    svg = timeline_svg(dates, uid="tl")
+    svg = timeline_svg(dates, width=_CHART_W, uid="tl")
     if svg:
         out.append(
             '<p class="muted">Each bar covers the days a source\'s words cover (a day, a month, '
@@ -244,7 +247,7 @@ def _charts(cmp: Comparison, items: Sequence[Consensus]) -> str:
     else:
         out.append('<p class="muted">No date is stated by two or more sources in one claim group.</p>')
     out.append('</section><section id="figures"><h2>Figures</h2>')
-    svg = figures_svg(numbers, uid="fg")
+    svg = figures_svg(numbers, width=_CHART_W, uid="fg")
     if svg:
         out.append(
             '<p class="muted">One axis per claim and counted thing. ◆ exact figure; bar: range; band with a '

@@ -427,8 +427,8 @@ def test_compare_errors(demo, fake_embedder) -> None:
 def test_scoring_in_strips_changes_nothing(fake_embedder, cells: int) -> None:
     """A long pair is scored in strips of rows (bounded memory); any strip size gives the same result
     as scoring whole matrices, merges and the extension pass included."""
-    from bench.bench import synthetic_story
     from core.pipeline import embed_all
+    from core.synthetic import synthetic_story
 
     # Extra sentences of its own for each source (the default pool repeats story sentences, and a
     # verbatim duplicate within one source is an exact tie that floating-point rounding may break

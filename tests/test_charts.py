@@ -3,6 +3,7 @@ figures and the report's SVG drawing the same thing, escaping, and the page itse
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -13,10 +14,13 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from core.charts import (
+    COLOURS,
+    LEGEND,
     Panel,
     build_panels,
     date_ticks,
     figures_svg,
+    legend_items,
     number_extent,
     number_ticks,
     timeline_svg,
@@ -125,6 +129,9 @@ def test_open_ended_and_year_less_dates() -> None:
         dt.date(2024, 9, 1),
     )
     assert "year not stated" in by["s3"].hover
+    # the row label says what the source says, open end included, not only the arrow
+    assert by["s1"].value_label == "since late August 2024" and by["s2"].value_label == "late August 2024"
+    assert "since late August 2024" in timeline_svg([panel]) and "since late August 2024" in by["s1"].hover
     svg = timeline_svg([panel])
     assert 'fill="url(#tl-fade-' in svg and 'fill="url(#tl-hatch-' in svg
     fig = timeline_figure([panel])
@@ -172,6 +179,20 @@ def test_svg_escapes_source_names_and_values() -> None:
     fig = timeline_figure(build_panels(cmp, FactKind.DATE))
     ticks = " ".join(fig.layout.yaxis.ticktext)
     assert "<img" not in ticks and "&lt;img" in ticks
+
+
+def test_legend_lists_the_colours_drawn_each_once(late_mid: list[Panel]) -> None:
+    (panel,) = late_mid
+    items = legend_items([panel])
+    assert [w for _, w in items] == [LEGEND["agrees"], LEGEND["more_specific"], LEGEND["outlier"]]
+    no_consensus = dataclasses.replace(
+        panel, bars=tuple(dataclasses.replace(b, role="conflict") for b in panel.bars)
+    )
+    both = legend_items([panel, no_consensus])
+    colours = [c for c, _ in both]
+    assert len(colours) == len(set(colours))  # outlier and conflict share a colour: one entry
+    assert any("with another source" in w and "consensus" in w for _, w in both)
+    assert legend_items([no_consensus]) == [(COLOURS["conflict"], LEGEND["conflict"])]
 
 
 def test_ticks() -> None:

@@ -1,5 +1,5 @@
 """Consensus per claim: slots built from the fact comparison, values read from ``Fact.norm``, and the
-majority rule (README "Consensus per claim"). The facts are real: short texts written for these tests
+majority rule (docs/consensus.md). The facts are real: short texts written for these tests
 go through ``core.facts``."""
 
 from __future__ import annotations

@@ -185,3 +185,14 @@ def test_common_word_at_sentence_start_is_no_name() -> None:
     assert not is_common_word(NameMention(surname, surname + 6, "Police", "PERSON", "Police"), text, story)
     assert not is_common_word(NameMention(0, 9, "Commuters", "ORG", "Commuters"), text, story_context([]))
     assert not is_common_word(NameMention(0, 4, "NATO", "ORG", "NATO"), "NATO met.", story_context(["nato"]))
+
+
+def test_near_spelling_of_a_name_form_with_no_word_is_none() -> None:
+    """Regression (ECB+ at 200 sources): a name form left with no word raised IndexError, costing pairs."""
+    from core.facts.compare import _near_spelling
+    from core.facts.names import NameMention
+
+    for form in ("", " ", "  "):
+        assert _near_spelling("Mayor Jo Gilreath spoke.", NameMention(0, 3, "Jo", "PERSON", form)) is None
+    near = NameMention(0, 3, "x", "PERSON", "Jo Gilreath")
+    assert _near_spelling("Mayor Jo Gilreat spoke.", near) == (6, 16)

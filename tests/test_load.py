@@ -17,7 +17,7 @@ if not Path("/usr/bin/chromium").exists():
 
 
 def test_eight_concurrent_sessions() -> None:
-    from bench.load_test import TARGET_MB, run, summary
+    from tools.load_test import TARGET_MB, run, summary
 
     result = run(sessions=8, backend="onnx")
     print(summary(result))

@@ -9,11 +9,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from core.charts import COLOURS, LEGEND, Panel, build_panels
+from core.charts import COLOURS, LEGEND, Panel, build_panels, legend_items
 from core.consensus import comparison_consensus
 from core.model import Comparison, FactKind
 
-__all__ = ["COLOURS", "LEGEND", "filter_panels", "panels_of"]  # the page reads the role colours from here
+# the page reads the role colours and the legend from here
+__all__ = ["COLOURS", "LEGEND", "Panel", "filter_panels", "legend_items", "panels_of"]
 
 _AGREEING = frozenset({"agrees", "same"})
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -37,13 +38,27 @@ def _segments(
     return xs, ys
 
 
-def _panel_traces(fig: go.Figure, panel: Panel, row: int, extent: tuple[float, float]) -> None:
-    """Every mark of one panel into subplot ``row``."""
+@dataclass
+class _Marks:
+    """A panel's marks grouped by how they are drawn (one plotly trace per group)."""
+
+    bands: dict[tuple[str, float], list[tuple[float, float, float]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )  # (role, opacity) -> (x0, x1, y)
+    rays: dict[str, list[tuple[float, float, float]]] = field(default_factory=lambda: defaultdict(list))
+    points: dict[tuple[str, str], list[tuple[Bar, float, float]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )  # (role, symbol) -> (bar, x, y)
+    arrows: dict[tuple[str, str], list[tuple[float, float]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+
+def _panel_marks(panel: Panel, extent: tuple[float, float]) -> _Marks:
+    """Where each bar of a panel is drawn: its band, ray, arrow and point, by the shape of its reading."""
     lo, hi = extent
-    bands: dict[tuple[str, float], list[tuple[float, float, float]]] = defaultdict(list)
-    rays: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
-    points: dict[tuple[str, str], list[tuple[Bar, float, float]]] = defaultdict(list)
-    arrows: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    marks = _Marks()
+    bands, rays, points, arrows = marks.bands, marks.rays, marks.points, marks.arrows
     for y, bar in enumerate(panel.bars):
         r = bar.reading
         fig_x = r.figure if math.isfinite(r.figure) else bar.low
@@ -70,7 +85,13 @@ def _panel_traces(fig: go.Figure, panel: Panel, row: int, extent: tuple[float, f
             if high > low:
                 bands[(bar.role, 0.35)].append((low, high, y))
             points[(bar.role, "diamond")].append((bar, fig_x, y))
-    for (role, opacity), items in bands.items():
+    return marks
+
+
+def _panel_traces(fig: go.Figure, panel: Panel, row: int, extent: tuple[float, float]) -> None:
+    """Every mark of one panel into subplot ``row``."""
+    marks = _panel_marks(panel, extent)
+    for (role, opacity), items in marks.bands.items():
         xs, ys = _segments(items)
         fig.add_trace(
             go.Scatter(
@@ -85,7 +106,7 @@ def _panel_traces(fig: go.Figure, panel: Panel, row: int, extent: tuple[float, f
             row=row,
             col=1,
         )
-    for role, items in rays.items():
+    for role, items in marks.rays.items():
         xs, ys = _segments(items)
         fig.add_trace(
             go.Scatter(
@@ -99,7 +120,7 @@ def _panel_traces(fig: go.Figure, panel: Panel, row: int, extent: tuple[float, f
             row=row,
             col=1,
         )
-    for (role, symbol), pts in arrows.items():
+    for (role, symbol), pts in marks.arrows.items():
         fig.add_trace(
             go.Scatter(
                 x=[x for x, _ in pts],
@@ -113,23 +134,80 @@ def _panel_traces(fig: go.Figure, panel: Panel, row: int, extent: tuple[float, f
             row=row,
             col=1,
         )
-    for (role, symbol), marks in points.items():
+    for (role, symbol), found in marks.points.items():
         size = 18 if symbol == "line-ns" else 12
         tick = symbol == "line-ns"  # a tick is all outline; a diamond gets a white rim
         outline = {"color": COLOURS[role] if tick else "#ffffff", "width": 3 if tick else 1}
         fig.add_trace(
             go.Scatter(
-                x=[x for _, x, _ in marks],
-                y=[y for _, _, y in marks],
+                x=[x for _, x, _ in found],
+                y=[y for _, _, y in found],
                 mode="markers",
                 marker={"symbol": symbol, "size": size, "color": COLOURS[role], "line": outline},
-                hovertext=[hover_html(b) for b, _, _ in marks],
+                hovertext=[hover_html(b) for b, _, _ in found],
                 hovertemplate="%{hovertext}<extra></extra>",
-                customdata=[[b.fact.start, b.sources[0], panel.claim_id] for b, _, _ in marks],
+                customdata=[[b.fact.start, b.sources[0], panel.claim_id] for b, _, _ in found],
                 showlegend=False,
             ),
             row=row,
             col=1,
+        )
+
+
+def _panel_title(pn: Panel) -> str:
+    c = pn.consensus
+    title = f"<b>{p(pn.title)}</b>"
+    if c.declared:
+        title += f"  ·  consensus: {p(c.value)} ({len(c.backers)} of {len(c.members)})"
+    elif len(c.members) >= 3:
+        title += f"  ·  {p(c.reason)}"
+    return title
+
+
+def _panel_axes(fig: go.Figure, pn: Panel, k: int, extent: tuple[float, float]) -> None:
+    """Subplot ``k``'s axes (log when the panel says so, one row per bar) and its consensus band."""
+    log = pn.scale == "log"
+    axis_range = (
+        [math.log10(max(extent[0], 1e-12)), math.log10(max(extent[1], 1e-12))] if log else list(extent)
+    )
+    fig.update_xaxes(
+        type="log" if log else "linear",
+        range=axis_range,
+        row=k,
+        col=1,
+        showgrid=True,
+        gridcolor="#e6e8ec",
+        zeroline=False,
+        title_text="log scale" if log else None,
+        title_font={"size": 11},
+        title_standoff=2,
+    )
+    fig.update_yaxes(
+        range=[len(pn.bars) - 0.4, -0.6],
+        tickvals=list(range(len(pn.bars))),
+        ticktext=[row_label(b) for b in pn.bars],
+        tickfont={"color": "#1f2430"},
+        row=k,
+        col=1,
+        showgrid=False,
+        zeroline=False,
+        automargin=True,
+        fixedrange=True,
+    )
+    if pn.band is not None:
+        ref = "" if k == 1 else str(k)
+        x0, x1 = max(pn.band[0], extent[0]), min(pn.band[1], extent[1])
+        fig.add_shape(
+            type="rect",
+            layer="below",
+            xref=f"x{ref}",
+            yref=f"y{ref}",
+            x0=x0,
+            x1=x1 if x1 > x0 else x0,
+            y0=-0.5,
+            y1=len(pn.bars) - 0.5,
+            fillcolor="rgba(46,157,91,0.10)",
+            line={"color": "rgba(46,157,91,0.55)", "dash": "dot", "width": 1},
         )
 
 
@@ -139,15 +217,6 @@ def figures_figure(panels: Sequence[Panel]) -> go.Figure:
     if not panels:
         return go.Figure()
     heights = [len(pn.bars) * ROW_PX + PANEL_EXTRA_PX for pn in panels]
-    titles = []
-    for pn in panels:
-        c = pn.consensus
-        title = f"<b>{p(pn.title)}</b>"
-        if c.declared:
-            title += f"  ·  consensus: {p(c.value)} ({len(c.backers)} of {len(c.members)})"
-        elif len(c.members) >= 3:
-            title += f"  ·  {p(c.reason)}"
-        titles.append(title)
     total = sum(heights)
     gap_px = 64  # between panels: the x tick labels of one and the title of the next
     plot_px = total + gap_px * (len(panels) - 1)
@@ -155,55 +224,13 @@ def figures_figure(panels: Sequence[Panel]) -> go.Figure:
         rows=len(panels),
         cols=1,
         row_heights=[h / total for h in heights],
-        subplot_titles=titles,
+        subplot_titles=[_panel_title(pn) for pn in panels],
         vertical_spacing=gap_px / plot_px,
     )
     for k, pn in enumerate(panels, start=1):
         extent = number_extent(pn)
         _panel_traces(fig, pn, k, extent)
-        log = pn.scale == "log"
-        axis_range = (
-            [math.log10(max(extent[0], 1e-12)), math.log10(max(extent[1], 1e-12))] if log else list(extent)
-        )
-        fig.update_xaxes(
-            type="log" if log else "linear",
-            range=axis_range,
-            row=k,
-            col=1,
-            showgrid=True,
-            gridcolor="#e6e8ec",
-            zeroline=False,
-            title_text="log scale" if log else None,
-            title_font={"size": 11},
-            title_standoff=2,
-        )
-        fig.update_yaxes(
-            range=[len(pn.bars) - 0.4, -0.6],
-            tickvals=list(range(len(pn.bars))),
-            ticktext=[row_label(b) for b in pn.bars],
-            tickfont={"color": "#1f2430"},
-            row=k,
-            col=1,
-            showgrid=False,
-            zeroline=False,
-            automargin=True,
-            fixedrange=True,
-        )
-        if pn.band is not None:
-            ref = "" if k == 1 else str(k)
-            x0, x1 = max(pn.band[0], extent[0]), min(pn.band[1], extent[1])
-            fig.add_shape(
-                type="rect",
-                layer="below",
-                xref=f"x{ref}",
-                yref=f"y{ref}",
-                x0=x0,
-                x1=x1 if x1 > x0 else x0,
-                y0=-0.5,
-                y1=len(pn.bars) - 0.5,
-                fillcolor="rgba(46,157,91,0.10)",
-                line={"color": "rgba(46,157,91,0.55)", "dash": "dot", "width": 1},
-            )
+        _panel_axes(fig, pn, k, extent)
     for ann in fig.layout.annotations:
         ann.update(x=0, xanchor="left", font={"size": 12, "color": "#1f2430"})
     fig.update_layout(

@@ -32,7 +32,7 @@ def p(text: str) -> str:
 
 def row_label(bar: Bar) -> str:
     """Tick label of a row: the source and, in grey, the value it states."""
-    value = bar.fact.value or bar.fact.text
+    value = bar.value_label
     value = value if len(value) <= 28 else value[:27] + "…"
     label = bar.label if len(bar.label) <= 28 else bar.label[:27] + "…"
     return f"{p(label)}  <span style='color:#8a909a'>{p(value)}</span>"

@@ -8,7 +8,7 @@ import functools
 import streamlit as st
 
 from ui import page, state
-from ui.factcharts import COLOURS, LEGEND, filter_panels, panels_of
+from ui.factcharts import Panel, filter_panels, legend_items, panels_of
 from ui.figures import figures_figure
 from ui.render import claim_preview_html
 from ui.text import esc, md_escape
@@ -17,13 +17,14 @@ from ui.timeline import selected_claim, timeline_figure
 PAGE_PANELS = {"date": 30, "number": 16}
 
 
-def legend_html() -> str:
-    """The colours of both charts: each value's role against the consensus of its slot."""
+def legend_html(panels: list[Panel]) -> str:
+    """The colours both charts use for these panels (each value's role against the consensus of its
+    slot, or its relation where there is none), each colour once, and the consensus band."""
     items = "".join(
         '<span style="display:inline-flex;align-items:center;gap:.3rem;margin-right:1rem">'
-        f'<span style="width:.8rem;height:.8rem;border-radius:2px;background:{COLOURS[k]}"></span>'
-        f"{esc(LEGEND[k])}</span>"
-        for k in ("agrees", "more_specific", "less_specific", "compatible", "outlier", "conflict", "only")
+        f'<span style="width:.8rem;height:.8rem;border-radius:2px;background:{colour}"></span>'
+        f"{esc(words)}</span>"
+        for colour, words in legend_items(panels)
     )
     band = (
         '<span style="display:inline-flex;align-items:center;gap:.3rem">'
@@ -57,7 +58,7 @@ if cmp is not None:
             f":material/warning: Facts were compared for claims #1-#{cmp.compared_claims} only "
             "(the passage-pair limit); later claims have no dates or figures here."
         )
-    st.html(legend_html())
+    st.html(legend_html([*dates, *numbers]))
     tab_dates, tab_numbers = st.tabs(
         [":material/timeline: Timeline of dates", ":material/straighten: Figures"]
     )

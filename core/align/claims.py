@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from scipy import sparse  # type: ignore[import-untyped]
+from scipy import sparse
 
 from core.align.groups import Grouping, LinkKeys
 from core.align.lexical import Array, normalise_rows, normalise_sparse, row_sum

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse  # type: ignore[import-untyped]
+from scipy import sparse
 
 from core.align.groups import Grouping, LinkKeys, PassageVector, PassageVectors
 from core.align.lexical import Array

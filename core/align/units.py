@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse  # type: ignore[import-untyped]
+from scipy import sparse
 
 from core.align.lexical import Array, normalise_rows, normalise_sparse, tfidf_matrix
 from core.model import Passage, Sentence

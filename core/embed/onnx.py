@@ -66,7 +66,7 @@ class OnnxEmbedder:
                 operator sets ``NEWSCOMPARE_THREADS``).
         """
         # Imported here to keep importing this module cheap; onnxruntime ships no type information.
-        import onnxruntime as ort  # type: ignore[import-untyped]  # noqa: PLC0415
+        import onnxruntime as ort  # noqa: PLC0415
         from tokenizers import Tokenizer  # noqa: PLC0415 - keeps importing this module cheap
 
         model_dir = Path(model_dir) if model_dir is not None else packaged_model_path()

@@ -241,7 +241,7 @@ def _export_float(model_dir: Path, target: Path) -> None:
 
 def _quantize(source: Path, target: Path) -> None:
     # Needs the ``onnx`` package (build time only); onnxruntime ships no type information.
-    from onnxruntime.quantization import QuantType, quantize_dynamic  # type: ignore[import-untyped]  # noqa: PLC0415
+    from onnxruntime.quantization import QuantType, quantize_dynamic  # noqa: PLC0415
 
     quantize_dynamic(
         str(source),

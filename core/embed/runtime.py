@@ -50,7 +50,7 @@ def limit_blas_threads(threads: int | None = None) -> int:
     with _lock:
         if n not in _configured:
             # Imported only by processes that compute; threadpoolctl ships no type information.
-            from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # noqa: PLC0415
+            from threadpoolctl import threadpool_limits  # noqa: PLC0415
 
             threadpool_limits(limits=n, user_api="blas")
             _configured.clear()

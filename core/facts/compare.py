@@ -360,6 +360,8 @@ def _near_spelling(text: str, m: NameMention) -> tuple[int, int] | None:
     """Span of a run of capitalised words in ``text`` that spells ``m.name`` slightly differently (see
     :func:`_spelt_differently`)."""
     k = len(m.name.split())
+    if k == 0:  # a name form with no word left (only punctuation or spaces) spells nothing
+        return None
     first = m.name[:1].casefold()
     words = _capitalised(text)
     for i in range(len(words) - k + 1):

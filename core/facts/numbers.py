@@ -2,7 +2,7 @@
 
 A number is kept as a hard interval (what the words logically allow: "over 200,000" is
 [200000, inf)) and a soft interval (how a news reader takes it: 200,000..300,000); relations are
-decided on the soft one (see README). Years and dates are not numbers: date spans are masked first.
+decided on the soft one (see docs/facts.md). Years and dates are not numbers: date spans are masked first.
 """
 
 from __future__ import annotations

@@ -313,7 +313,7 @@ def number_relation(a: NumberValue, b: NumberValue, *, src_a: str, src_b: str) -
 
     Same stated figure -> same (qualifier differences are noted, except a lower vs an upper bound,
     which conflict). Otherwise the soft readings decide: disjoint -> conflict, containment ->
-    more/less specific, else overlap. See README ("How bounds compare").
+    more/less specific, else overlap. See docs/facts.md ("How bounds compare").
 
     Args:
         a, b: The two number values.
