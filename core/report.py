@@ -24,54 +24,18 @@ from core.charts import build_panels, figures_svg, legend_items, timeline_svg
 from core.consensus import ROLE_LABELS, Consensus, Role, comparison_consensus, unit_label
 from core.export import Settings
 from core.model import Comparison, Fact, FactKind, FactPair, Relation
+from core.presentation import (
+    REL_COLOURS,
+    REL_LABELS,
+    RELATION_LABELS,
+    RELATION_ORDER,
+    SEVERITY,
+    SIDE_A,
+    SIDE_B,
+)
 
 MAX_DIVERGENCE_ROWS = 2_000
 MAX_NOTES_PER_CLAIM = 40
-
-# Relation of a fact seen from the source holding it (the side-by-side view's classes and colours).
-_SIDE_A = {
-    Relation.SAME: "same",
-    Relation.MORE_SPECIFIC: "more",
-    Relation.LESS_SPECIFIC: "less",
-    Relation.OVERLAP: "overlap",
-    Relation.CONFLICT: "conflict",
-    Relation.ONLY_IN_A: "only",
-    Relation.ONLY_IN_B: "only",
-}
-_SIDE_B = {**_SIDE_A, Relation.MORE_SPECIFIC: "less", Relation.LESS_SPECIFIC: "more"}
-_SEVERITY = {"only": 0, "same": 1, "overlap": 2, "less": 2, "more": 2, "conflict": 4}
-_REL_WORDS = {
-    "same": "same in both",
-    "more": "more specific here",
-    "less": "less specific here",
-    "overlap": "overlapping / worded differently",
-    "conflict": "conflict",
-    "only": "only stated here",
-}
-_REL_COLOURS = {
-    "same": ("#d4efdd", "#2e7d4f"),
-    "more": ("#d3e3ff", "#2155b8"),
-    "less": ("#f1f5ff", "#2155b8"),
-    "overlap": ("#ffeaa8", "#b07d00"),
-    "conflict": ("#ffc9c4", "#c62828"),
-    "only": ("#dcc6ff", "#6a3cbc"),
-}
-_RELATION_LABELS = {
-    Relation.SAME: "same",
-    Relation.MORE_SPECIFIC: "A more specific",
-    Relation.LESS_SPECIFIC: "A less specific",
-    Relation.OVERLAP: "overlap",
-    Relation.CONFLICT: "conflict",
-    Relation.ONLY_IN_A: "only in A",
-    Relation.ONLY_IN_B: "only in B",
-}
-_ORDER = {
-    Relation.CONFLICT: 0,
-    Relation.ONLY_IN_A: 2,
-    Relation.ONLY_IN_B: 2,
-    Relation.OVERLAP: 3,
-    Relation.SAME: 9,
-}
 
 
 def esc(text: object) -> str:
@@ -100,15 +64,15 @@ def _marks(pairs: Sequence[FactPair]) -> dict[str, list[_Mark]]:
         why = fp.explanation or str(fp.relation).replace("_", " ")
         if fp.a is not None:
             by_span[(fp.source_a, fp.a.start, fp.a.end, str(fp.kind))].append(
-                (_SIDE_A[rel], f"vs {fp.source_b}: {why}")
+                (SIDE_A[rel], f"vs {fp.source_b}: {why}")
             )
         if fp.b is not None:
             by_span[(fp.source_b, fp.b.start, fp.b.end, str(fp.kind))].append(
-                (_SIDE_B[rel], f"vs {fp.source_a}: {why}")
+                (SIDE_B[rel], f"vs {fp.source_a}: {why}")
             )
     out: dict[str, list[_Mark]] = defaultdict(list)
     for (sid, start, end, kind), rels in by_span.items():
-        worst = max((r for r, _ in rels), key=lambda r: _SEVERITY[r])
+        worst = max((r for r, _ in rels), key=lambda r: SEVERITY[r])
         out[sid].append(_Mark(start, end, kind, worst, tuple(dict.fromkeys(n for _, n in rels))))
     return out
 
@@ -127,7 +91,7 @@ def highlight(text: str, start: int, end: int, marks: Sequence[_Mark]) -> str:
         for group in ([m for m in active if m.kind != "quote"], [m for m in active if m.kind == "quote"]):
             if group:
                 m = min(group, key=lambda m: m.end - m.start)
-                title = f"{m.kind}: {_REL_WORDS[m.rel]}\n" + "\n".join(m.notes)
+                title = f"{m.kind}: {REL_LABELS[m.rel]}\n" + "\n".join(m.notes)
                 piece = f'<mark class="k-{esc(m.kind)} r-{m.rel}" title="{esc(title)}">{piece}</mark>'
         out.append(piece)
     return "".join(out)
@@ -263,13 +227,13 @@ def _charts(cmp: Comparison, items: Sequence[Consensus]) -> str:
 
 def _rel_badge(fp: FactPair) -> str:
     rel = Relation(fp.relation)
-    return f'<span class="rel r-{_SIDE_A[rel]}">{esc(_RELATION_LABELS[rel])}</span>'
+    return f'<span class="rel r-{SIDE_A[rel]}">{esc(RELATION_LABELS[rel])}</span>'
 
 
 def _claim_notes(pairs: Sequence[FactPair]) -> str:
     shown = sorted(
         (fp for fp in pairs if fp.relation != Relation.SAME),
-        key=lambda fp: (_ORDER.get(Relation(fp.relation), 5), str(fp.kind)),
+        key=lambda fp: (RELATION_ORDER.get(Relation(fp.relation), 5), str(fp.kind)),
     )
     if not shown:
         return '<p class="notes muted">All compared facts are the same.</p>' if pairs else ""
@@ -296,7 +260,7 @@ def _grid(cmp: Comparison) -> str:
     for claim in cmp.claims:
         pairs = pairs_by_claim.get(claim.claim_id, [])
         marks = _marks(pairs)
-        worst = min((_ORDER.get(Relation(fp.relation), 5) for fp in pairs), default=9)
+        worst = min((RELATION_ORDER.get(Relation(fp.relation), 5) for fp in pairs), default=9)
         status = {0: "conflict", 9: "all same"}.get(worst, "differing facts")
         if not cmp.is_compared(claim.claim_id):
             status = "facts not compared"
@@ -315,7 +279,7 @@ def _grid(cmp: Comparison) -> str:
             f'<span class="muted">· {len(claim.passages)} sources · {esc(status)}</span></h3>'
             f'<div class="grid">{cells}</div>{_claim_notes(pairs)}</article>'
         )
-    legend = "".join(f'<mark class="r-{k}">{esc(v)}</mark> ' for k, v in _REL_WORDS.items())
+    legend = "".join(f'<mark class="r-{k}">{esc(v)}</mark> ' for k, v in REL_LABELS.items())
     body = "".join(blocks) or '<p class="muted">No passage is shared by two sources.</p>'
     return (
         '<section id="claims"><h2>Claims side by side</h2><p class="muted">Each claim group with every '
@@ -347,7 +311,7 @@ def _value(f: Fact | None) -> str:
 def _divergences(cmp: Comparison, limit: int) -> str:
     rows = sorted(
         (fp for fp in cmp.facts if fp.relation != Relation.SAME),
-        key=lambda fp: (_ORDER.get(Relation(fp.relation), 5), str(fp.kind), fp.claim_id),
+        key=lambda fp: (RELATION_ORDER.get(Relation(fp.relation), 5), str(fp.kind), fp.claim_id),
     )
     if not rows:
         return (
@@ -431,7 +395,7 @@ mark.k-quote{background:transparent;border-bottom-style:dotted}
     + "".join(
         f"mark.r-{k},.rel.r-{k}{{background:{bg};border-color:{fg};border-bottom-color:{fg}}}"
         f"mark.k-quote.r-{k}{{background:transparent}}"
-        for k, (bg, fg) in _REL_COLOURS.items()
+        for k, (bg, fg) in REL_COLOURS.items()
     )
     + """
 mark.r-less{border-bottom-style:dashed}mark.r-same{background:transparent}

@@ -162,6 +162,9 @@ async def _wait_script_done(page, timeout_ms: int) -> None:
 async def _load_sources(page, files: list[Path], timeout_ms: int) -> None:
     """Sources page: remove the demo set, then upload ``files`` (added at once, one step)."""
     await page.get_by_text("Loaded sources", exact=False).first.wait_for(timeout=timeout_ms)
+    # The heading arrives before the rest of the run: on a loaded server "Remove all" may not be drawn
+    # yet, and a session that skipped it then waited for 5 sources with the demo's 4 still there.
+    await _wait_script_done(page, timeout_ms)
     remove_all = page.get_by_role("button", name=re.compile("Remove all"))
     if await remove_all.count():
         await remove_all.first.click()

@@ -14,10 +14,24 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from core.model import Comparison, Fact, FactPair, Relation
+from core.presentation import REL_LABELS, RELATION_LABELS, RELATION_ORDER, SEVERITY, SIDE_A, SIDE_B
 from core.summary import CATEGORY_LABELS, DIFFERENCE, OMISSION, Summary, category, summarise
 
 # The headline counts and fact categories, for the pages (views import no core module).
-__all__ = ["CATEGORY_LABELS", "DIFFERENCE", "OMISSION", "Summary", "category", "summarise"]
+__all__ = [
+    "CATEGORY_LABELS",
+    "DIFFERENCE",
+    "OMISSION",
+    "RELATION_LABELS",
+    "RELATION_ORDER",
+    "REL_LABELS",
+    "SEVERITY",
+    "SIDE_A",
+    "SIDE_B",
+    "Summary",
+    "category",
+    "summarise",
+]
 
 # --------------------------------------------------------------------------------------------------
 # Relations as seen from one side
@@ -41,52 +55,6 @@ STATUS_LABELS = {
     Status.CONFLICT: "conflict",
 }
 
-# A fact pair's relation in words, from A's point of view (tables and filters).
-RELATION_LABELS = {
-    Relation.SAME: "same",
-    Relation.MORE_SPECIFIC: "A more specific",
-    Relation.LESS_SPECIFIC: "A less specific",
-    Relation.OVERLAP: "overlap",
-    Relation.CONFLICT: "conflict",
-    Relation.ONLY_IN_A: "only in A",
-    Relation.ONLY_IN_B: "only in B",
-}
-
-# CSS class suffix of a fact, from the point of view of the source holding it.
-SIDE_A = {
-    Relation.SAME: "same",
-    Relation.MORE_SPECIFIC: "more",
-    Relation.LESS_SPECIFIC: "less",
-    Relation.OVERLAP: "overlap",
-    Relation.CONFLICT: "conflict",
-    Relation.ONLY_IN_A: "only",
-    Relation.ONLY_IN_B: "only",
-}
-SIDE_B = {**SIDE_A, Relation.MORE_SPECIFIC: "less", Relation.LESS_SPECIFIC: "more"}
-# Which relation a fact compared with several sources shows. "only" is the weakest: a fact that another
-# shown source states too (alike or not) is not "only stated here", and "January 2025" against "January"
-# must stay visible as "more specific" even when a third passage has no date at all.
-SEVERITY = {"only": 0, "same": 1, "overlap": 2, "less": 2, "more": 2, "conflict": 4}
-REL_LABELS = {
-    "same": "same in both",
-    "more": "more specific here",
-    "less": "less specific here",
-    "overlap": "overlapping / worded differently",
-    "conflict": "conflict",
-    "only": "only stated here",
-}
-# What a fact-checker acts on first: values that cannot both be right; then the same fact worded or
-# bounded differently (a reworded quote may be a misquote); then one source giving more detail; last,
-# facts only one source states (omissions: by far the most numerous, and the least often an error).
-RELATION_ORDER = {
-    Relation.CONFLICT: 0,
-    Relation.OVERLAP: 1,
-    Relation.MORE_SPECIFIC: 2,
-    Relation.LESS_SPECIFIC: 2,
-    Relation.ONLY_IN_A: 3,
-    Relation.ONLY_IN_B: 3,
-    Relation.SAME: 9,
-}
 KIND_ORDER = {"number": 0, "date": 1, "name": 2, "quote": 3}
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.model import Article, Comparison, FactPair, Relation, Sentence
+from core.presentation import REL_COLOURS
 from core.summary import Summary
 from ui.analysis import (
     REL_LABELS,
@@ -33,14 +34,6 @@ __all__ = ["esc", "md_escape", "shorten", "word_diff_html"]
 # --------------------------------------------------------------------------------------------------
 # Styles
 
-REL_COLOURS = {
-    "same": ("#d4efdd", "#2e7d4f"),
-    "more": ("#d3e3ff", "#2155b8"),
-    "less": ("#f1f5ff", "#2155b8"),  # nearly white with a dashed blue line: not to be taken for "only"
-    "overlap": ("#ffeaa8", "#b07d00"),
-    "conflict": ("#ffc9c4", "#c62828"),
-    "only": ("#dcc6ff", "#6a3cbc"),
-}
 STATUS_COLOURS = {
     Status.ABSENT: "#eceff3",
     Status.UNCOMPARED: "#b9c3d3",
