@@ -401,6 +401,37 @@ def _links_of(
     return out
 
 
+def _seats(found: list[dict[str, set[int]]]) -> dict[Node, int]:
+    """The group of every sentence seated in a group of two or more sources."""
+    where: dict[Node, int] = {}
+    for k, members in enumerate(found):
+        if len(members) >= 2:
+            for sid, idx in members.items():
+                for i in idx:
+                    where[(sid, i)] = k
+    return where
+
+
+def _seats_better(
+    y: Node, members: dict[str, set[int]], linked: dict[Node, set[Node]], groups: Groups
+) -> bool:
+    """Whether the lone sentence ``y`` should take its source's seat in the group ``members``: the pairwise
+    linker linked it to more of the group's other sources than the seated passage (a vote), and its mean
+    score against them is higher too."""
+    src = y[0]
+    current = members[src]
+
+    def votes(nodes: list[Node]) -> int:
+        return len({p[0] for n in nodes for p in linked.get(n, ()) if p[1] in members.get(p[0], ())})
+
+    if votes([y]) <= votes([(src, i) for i in current]):
+        return False
+    others = [groups._passage(s, idx) for s, idx in members.items() if s != src]
+    now = float(np.mean([groups._score(groups._passage(src, current), o) for o in others]))
+    new = float(np.mean([groups._score(groups._passage(src, {y[1]}), o) for o in others]))
+    return new > now
+
+
 def _reseat(  # noqa: PLR0917 - the grouping's state, named
     found: list[dict[str, set[int]]],
     refused: Sequence[tuple[Node, Node, float]],
@@ -420,12 +451,7 @@ def _reseat(  # noqa: PLR0917 - the grouping's state, named
     more of the group's other sources than the passage (each source pair decided on its own: a vote)
     and its mean score against them is higher too. The replaced passage becomes unique. Mutates
     ``found`` and records the seated sentence's refused links into the group as direct."""
-    where: dict[Node, int] = {}
-    for k, members in enumerate(found):
-        if len(members) >= 2:
-            for sid, idx in members.items():
-                for i in idx:
-                    where[(sid, i)] = k
+    where = _seats(found)
     order = {sid: n for n, sid in enumerate(story.order)}
     key = LinkKeys(story)
     candidates = [
@@ -442,16 +468,7 @@ def _reseat(  # noqa: PLR0917 - the grouping's state, named
             continue
         src, members = y[0], found[g]
         current = members[src]
-
-        def votes(nodes: list[Node], members: dict[str, set[int]] = members) -> int:
-            return len({p[0] for n in nodes for p in linked.get(n, ()) if p[1] in members.get(p[0], ())})
-
-        if votes([y]) <= votes([(src, i) for i in current]):
-            continue
-        others = [groups._passage(s, idx) for s, idx in members.items() if s != src]
-        now = float(np.mean([groups._score(groups._passage(src, current), o) for o in others]))
-        new = float(np.mean([groups._score(groups._passage(src, {y[1]}), o) for o in others]))
-        if new <= now:
+        if not _seats_better(y, members, linked, groups):
             continue
         for i in current:
             where.pop((src, i), None)
