@@ -91,29 +91,20 @@ def _panel_marks(panel: Panel, extent: tuple[float, float]) -> _Marks:
 def _panel_traces(fig: go.Figure, panel: Panel, row: int, extent: tuple[float, float]) -> None:
     """Every mark of one panel into subplot ``row``."""
     marks = _panel_marks(panel, extent)
-    for (role, opacity), items in marks.bands.items():
+    # Bands are thick translucent lines, rays thin opaque ones: one trace per role and look.
+    lines: list[tuple[tuple[str, int, float | None], list[tuple[float, float, float]]]] = [
+        ((role, 13, opacity), items) for (role, opacity), items in marks.bands.items()
+    ]
+    lines += [((role, 3, None), items) for role, items in marks.rays.items()]
+    for (role, width, opacity), items in lines:
         xs, ys = _segments(items)
         fig.add_trace(
             go.Scatter(
                 x=xs,
                 y=ys,
                 mode="lines",
-                line={"color": COLOURS[role], "width": 13},
+                line={"color": COLOURS[role], "width": width},
                 opacity=opacity,
-                hoverinfo="skip",
-                showlegend=False,
-            ),
-            row=row,
-            col=1,
-        )
-    for role, items in marks.rays.items():
-        xs, ys = _segments(items)
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                line={"color": COLOURS[role], "width": 3},
                 hoverinfo="skip",
                 showlegend=False,
             ),
