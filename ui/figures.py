@@ -20,7 +20,7 @@ from plotly.subplots import make_subplots
 
 from core.charts import COLOURS, Bar, Panel, number_extent
 from core.consensus import Shape
-from ui.timeline import FONT, hover_html, p, row_label
+from ui.timeline import CHART_LAYOUT, hover_html, p, row_label
 
 ROW_PX = 26
 PANEL_EXTRA_PX = 24
@@ -227,11 +227,6 @@ def figures_figure(panels: Sequence[Panel]) -> go.Figure:
     fig.update_layout(
         height=int(plot_px + 80),
         margin={"l": 10, "r": 20, "t": 70, "b": 30},
-        font=FONT,
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        showlegend=False,  # the page draws one legend for both charts
-        hoverlabel={"align": "left", "bgcolor": "#ffffff", "font": {"size": 12}},
-        clickmode="event+select",
+        **CHART_LAYOUT,
     )
     return fig

@@ -20,6 +20,16 @@ import plotly.graph_objects as go
 from core.charts import COLOURS, LEGEND, Bar, Panel, date_extent, ordinal_iso
 
 FONT = {"family": "Source Sans Pro, sans-serif", "size": 13}
+# What the timeline and the figures chart share: the page's font, no backgrounds of their own, no legend
+# (the page draws one legend for both charts), left-aligned hover boxes, and selecting a mark.
+CHART_LAYOUT = {
+    "font": FONT,
+    "paper_bgcolor": "rgba(0,0,0,0)",
+    "plot_bgcolor": "rgba(0,0,0,0)",
+    "showlegend": False,
+    "hoverlabel": {"align": "left", "bgcolor": "#ffffff", "font": {"size": 12}},
+    "clickmode": "event+select",
+}
 ROW_PX = 24
 HEAD_PX = 30
 MS_PER_DAY = 86_400_000
@@ -111,13 +121,8 @@ def timeline_figure(panels: Sequence[Panel]) -> go.Figure:
         barmode="overlay",
         bargap=0.3,
         margin={"l": 10, "r": 20, "t": 60, "b": 30},
-        font=FONT,
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        showlegend=False,  # the page draws one legend for both charts
-        hoverlabel={"align": "left", "bgcolor": "#ffffff", "font": {"size": 12}},
         dragmode="zoom",
-        clickmode="event+select",
+        **CHART_LAYOUT,
     )
     fig.update_xaxes(
         type="date",
