@@ -20,6 +20,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -184,40 +185,46 @@ def take_details(page: object, out_dir: Path, width: int) -> list[Path]:
     return written
 
 
-def take(url: str, out_dir: Path, width: int) -> list[Path]:
+@contextlib.contextmanager
+def _browser(width: int) -> Iterator[tuple[Any, str]]:
+    """Headless Chromium with a throwaway profile (removed afterwards), ``width`` px wide; yields the
+    browser context and the profile folder (a place for files the browser opens)."""
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
     with tempfile.TemporaryDirectory(prefix="chromium-") as profile, sync_playwright() as pw:
         browser = pw.chromium.launch_persistent_context(
             profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
             viewport={"width": width, "height": 900},
         )  # fmt: skip
         try:
-            page = browser.new_page()
-            page.goto(url + "/", timeout=60_000)
-            wait_rendered(page, PAGES[0][2])
-            for name, path, marker in PAGES:
-                page.set_viewport_size({"width": width, "height": 900})
-                if path:
-                    page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]').first.click()
-                wait_rendered(page, marker)
-                target = out_dir / f"{name}.png"
-                target.write_bytes(shrink(full_page_png(page, width)))
-                written.append(target)
-                print(f"{target}: {target.stat().st_size / 1024:.0f} KB")
-            written += take_details(page, out_dir, width)
+            yield browser, profile
         finally:
             browser.close()
+
+
+def take(url: str, out_dir: Path, width: int) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with _browser(width) as (browser, _profile):
+        page = browser.new_page()
+        page.goto(url + "/", timeout=60_000)
+        wait_rendered(page, PAGES[0][2])
+        for name, path, marker in PAGES:
+            page.set_viewport_size({"width": width, "height": 900})
+            if path:
+                page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]').first.click()
+            wait_rendered(page, marker)
+            target = out_dir / f"{name}.png"
+            target.write_bytes(shrink(full_page_png(page, width)))
+            written.append(target)
+            print(f"{target}: {target.stat().st_size / 1024:.0f} KB")
+        written += take_details(page, out_dir, width)
     return written
 
 
 def take_viz(url: str, out_dir: Path, width: int, backend: str = "onnx") -> list[Path]:
     """Screenshots of the dates-and-figures page (timeline tab, figures tab) and of the HTML report of the
     demo set opened from a file, as a reader sees it: ``timeline.png``, ``figures.png``, ``report.png``."""
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
-
     sys.path.insert(0, str(ROOT))
     from core.demo import demo_articles  # noqa: PLC0415
     from core.embed import CachingEmbedder, load_embedder  # noqa: PLC0415
@@ -227,36 +234,29 @@ def take_viz(url: str, out_dir: Path, width: int, backend: str = "onnx") -> list
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    with tempfile.TemporaryDirectory(prefix="chromium-") as profile, sync_playwright() as pw:
-        browser = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-            viewport={"width": width, "height": 900},
-        )  # fmt: skip
-        try:
-            page = browser.new_page()
-            page.goto(url + "/timeline", timeout=60_000)
-            wait_rendered(page, "Timeline of dates")
-            for name, tab in (("timeline", None), ("figures", "Figures")):
-                if tab:
-                    page.set_viewport_size({"width": width, "height": 900})
-                    page.get_by_role("tab", name=tab).click()
-                    wait_rendered(page, "exact figure")
-                target = out_dir / f"{name}.png"
-                target.write_bytes(shrink(full_page_png(page, width)))
-                written.append(target)
-            report = Path(profile) / "report.html"
-            cmp = compare(demo_articles(), CachingEmbedder(load_embedder(backend)))
-            write_report(cmp, report, settings=Settings(backend=backend))
-            page.set_viewport_size({"width": min(width, 1280), "height": 900})
-            page.goto(report.as_uri())
-            page.wait_for_timeout(500)
-            height = min(int(page.evaluate("() => document.documentElement.scrollHeight")), 4200)
-            page.set_viewport_size({"width": min(width, 1280), "height": height})
-            target = out_dir / "report.png"
-            target.write_bytes(shrink(page.screenshot()))
+    with _browser(width) as (browser, profile):
+        page = browser.new_page()
+        page.goto(url + "/timeline", timeout=60_000)
+        wait_rendered(page, "Timeline of dates")
+        for name, tab in (("timeline", None), ("figures", "Figures")):
+            if tab:
+                page.set_viewport_size({"width": width, "height": 900})
+                page.get_by_role("tab", name=tab).click()
+                wait_rendered(page, "exact figure")
+            target = out_dir / f"{name}.png"
+            target.write_bytes(shrink(full_page_png(page, width)))
             written.append(target)
-        finally:
-            browser.close()
+        report = Path(profile) / "report.html"
+        cmp = compare(demo_articles(), CachingEmbedder(load_embedder(backend)))
+        write_report(cmp, report, settings=Settings(backend=backend))
+        page.set_viewport_size({"width": min(width, 1280), "height": 900})
+        page.goto(report.as_uri())
+        page.wait_for_timeout(500)
+        height = min(int(page.evaluate("() => document.documentElement.scrollHeight")), 4200)
+        page.set_viewport_size({"width": min(width, 1280), "height": height})
+        target = out_dir / "report.png"
+        target.write_bytes(shrink(page.screenshot()))
+        written.append(target)
     for target in written:
         print(f"{target}: {target.stat().st_size / 1024:.0f} KB")
     return written
