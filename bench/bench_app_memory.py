@@ -102,6 +102,14 @@ def _exceptions(page: object) -> int:
     return int(page.locator('[data-testid="stException"]').count())  # type: ignore[attr-defined]
 
 
+def _open_overview(page, url: str, pid: int, timeout_ms: int) -> tuple[float, float]:
+    """Opens the Overview in ``page`` and waits until it is drawn: (server CPU-s, wall s) it took."""
+    c0, t0 = cpu_s(pid), time.perf_counter()
+    page.goto(url + "/", timeout=timeout_ms)
+    wait_drawn(page, PAGES[0][2], timeout_ms)
+    return cpu_s(pid) - c0, time.perf_counter() - t0
+
+
 def _page_changes(page: object, pid: int, timeout_ms: int) -> list[tuple[str, float, float]]:
     """Clicks through every page twice; returns (page, server CPU-s, wall s) of the second round."""
     warm = []
@@ -148,11 +156,7 @@ def measure(backend: str, timeout: float, *, without_torch: bool = False) -> dic
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 try:
                     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                    c0, t0 = cpu_s(proc.pid), time.perf_counter()
-                    page.goto(url + "/", timeout=timeout_ms)
-                    wait_drawn(page, PAGES[0][2], timeout_ms)
-                    out["cold_cpu_s"] = cpu_s(proc.pid) - c0
-                    out["cold_wall_s"] = time.perf_counter() - t0
+                    out["cold_cpu_s"], out["cold_wall_s"] = _open_overview(page, url, proc.pid, timeout_ms)
                     out["cold_cpu_since_start_s"] = cpu_s(proc.pid)
                     out["after_cold_mb"] = rss_mb(proc.pid)
                     warm = _page_changes(page, proc.pid, timeout_ms)
@@ -162,11 +166,9 @@ def measure(backend: str, timeout: float, *, without_torch: bool = False) -> dic
                     out["warm_max_cpu_s"] = max(c for _, c, _ in warm)
                     out["exceptions"] = _exceptions(page)
                     second = browser.new_page(viewport={"width": 1400, "height": 1000})
-                    c0, t0 = cpu_s(proc.pid), time.perf_counter()
-                    second.goto(url + "/", timeout=timeout_ms)
-                    wait_drawn(second, PAGES[0][2], timeout_ms)
-                    out["second_cpu_s"] = cpu_s(proc.pid) - c0
-                    out["second_wall_s"] = time.perf_counter() - t0
+                    out["second_cpu_s"], out["second_wall_s"] = _open_overview(
+                        second, url, proc.pid, timeout_ms
+                    )
                     out["after_second_mb"] = rss_mb(proc.pid)
                 finally:
                     browser.close()
