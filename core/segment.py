@@ -9,6 +9,7 @@ separators, quotes that close a sentence, ellipses, and headline lines without a
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -144,12 +145,12 @@ def _split_long(text: str, start: int, end: int, limit: int) -> Iterator[tuple[i
         yield start, end
 
 
-def _seams(text: str, start: int, end: int) -> list[int]:
-    """Offsets of glued block seams (``_SEAM``) in ``text[start:end]``."""
-    return [m.end() for m in _SEAM.finditer(text, start, end) if m.group(1) not in _NOT_SEAM]
+def _seams(text: str) -> list[int]:
+    """Offsets of glued block seams (``_SEAM``) in ``text``, in order (a seam never spans a line break)."""
+    return [m.end() for m in _SEAM.finditer(text) if m.group(1) not in _NOT_SEAM]
 
 
-def _spans(text: str, limits: Limits) -> Iterator[tuple[int, int]]:
+def _spans(text: str, limits: Limits, seams: list[int]) -> Iterator[tuple[int, int]]:
     for para in re.finditer(r"[^\n]+", text):
         p_start, p_end = para.span()
         cuts = [
@@ -158,7 +159,8 @@ def _spans(text: str, limits: Limits) -> Iterator[tuple[int, int]]:
             if _is_boundary(text, m.end(), m.group(0))
         ]
         cursor = p_start
-        for cut in sorted({*cuts, *_seams(text, p_start, p_end)}):
+        inside = seams[bisect.bisect_right(seams, p_start) : bisect.bisect_left(seams, p_end)]
+        for cut in sorted({*cuts, *inside}):
             yield from _split_long(text, cursor, cut, limits.max_sentence_chars)
             cursor = cut
         yield from _split_long(text, cursor, p_end, limits.max_sentence_chars)
@@ -175,9 +177,10 @@ def split_sentences(article: Article, *, limits: Limits = DEFAULT_LIMITS) -> tup
         Sentences in order, with ``text == article.text[start:end]``, trimmed of whitespace.
     """
     text = article.text
-    seams = set(_seams(text, 0, len(text)))
+    seam_list = _seams(text)
+    seams = set(seam_list)
     raw: list[tuple[int, int]] = []
-    for span_start, span_end in _spans(text, limits):
+    for span_start, span_end in _spans(text, limits, seam_list):
         s, e = span_start, span_end
         while s < e and text[s].isspace():
             s += 1
