@@ -38,7 +38,8 @@ def load_articles(name: str) -> list:
     if name == "synthetic30":
         import random
 
-        from bench.bench import ECB_DOCS, read_ecb_docs, synthetic_story
+        from bench.bench import ECB_DOCS, read_ecb_docs
+        from core.synthetic import synthetic_story
 
         extra: list[str] = []
         if ECB_DOCS.is_file():

@@ -155,7 +155,7 @@ def load_ecbplus(max_groups: int | None = None) -> Workload | None:
     return Workload("ecbplus", groups, reps=1, notes=notes)
 
 
-from core.synthetic import reword, synthetic_story  # noqa: E402,F401 - re-exported for the bench scripts
+from core.synthetic import synthetic_story  # noqa: E402 - needs the path set above
 
 
 def load_synthetic(n_sources: int) -> Workload:

@@ -71,8 +71,8 @@ def base_article(chars: int = ARTICLE_CHARS) -> list[list[str]]:
 
 def retellings(n: int, *, reword_share: float = 0.3, copies: bool = False) -> list:
     """``n`` retellings (or verbatim copies) of ``base_article()``, as Articles."""
-    from bench.bench import reword
     from core.ingest import article_from_text
+    from core.synthetic import reword
 
     base = base_article()
     own = [s for para in base_article(8_000) for s in para]  # sentences of no other source
@@ -98,8 +98,8 @@ def retellings(n: int, *, reword_share: float = 0.3, copies: bool = False) -> li
 
 
 def load_workload(name: str) -> list:
-    from bench.bench import synthetic_story
     from core.ingest import IngestError, article_from_text
+    from core.synthetic import synthetic_story
 
     kind, n_text = name.split(":")
     n = int(n_text)
